@@ -1,0 +1,88 @@
+"""Walking the articles folder and reading each supported file.
+
+One bad file never stops a run: it becomes a :class:`SkippedFile` with the reason,
+and the caller reports it. Symbolic links are never followed, so nothing outside
+the articles folder is read.
+"""
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatbot.articles.decoding import UndecodableError
+from chatbot.articles.formats import SUPPORTED_SUFFIXES, extract_text
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""Larger files are skipped: a news article is kilobytes, a 50 MB file is a mistake."""
+
+
+@dataclass(frozen=True)
+class ArticleFile:
+    path: str
+    """Path relative to the articles folder, with forward slashes: the article's id."""
+    text: str
+    title_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+
+def _walk(root: Path) -> Iterator[Path | SkippedFile]:
+    for directory, subdirs, files in os.walk(root, followlinks=False):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(directory, name)
+            relative = path.relative_to(root).as_posix()
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if path.is_symlink():
+                yield SkippedFile(relative, "symbolic link, not followed")
+            else:
+                yield path
+        for name in subdirs:
+            if Path(directory, name).is_symlink():
+                rel = Path(directory, name).relative_to(root).as_posix()
+                yield SkippedFile(rel, "symbolic link to a folder, not followed")
+
+
+def _read(path: Path, relative: str) -> ArticleFile | SkippedFile:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // 2**20
+            return SkippedFile(relative, f"too large ({size / 2**20:.0f} MB > {limit} MB)")
+        extracted = extract_text(path.suffix.lower(), path.read_bytes())
+    except UndecodableError as error:
+        return SkippedFile(relative, str(error))
+    except OSError as error:
+        return SkippedFile(relative, f"unreadable ({error.strerror or error})")
+    except Exception as error:  # a broken PDF or HTML parser failure must not stop the run
+        return SkippedFile(relative, f"could not extract text ({type(error).__name__}: {error})")
+    return ArticleFile(path=relative, text=extracted.text, title_hint=extracted.title_hint)
+
+
+def read_articles(root: Path) -> tuple[list[ArticleFile], list[SkippedFile]]:
+    """Read every supported file under ``root`` (recursively), in path order."""
+    if not root.is_dir():
+        raise FileNotFoundError(
+            f"articles folder {root} does not exist: create it and put .txt, .md, .html "
+            "or .pdf files in it, or pass --articles DIR"
+        )
+    articles: list[ArticleFile] = []
+    skipped: list[SkippedFile] = []
+    for item in _walk(root):
+        if isinstance(item, SkippedFile):
+            skipped.append(item)
+            continue
+        result = _read(item, item.relative_to(root).as_posix())
+        (skipped if isinstance(result, SkippedFile) else articles).append(result)
+    return articles, skipped

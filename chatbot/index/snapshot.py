@@ -1,0 +1,146 @@
+"""Snapshots: how an index is stored, published atomically and loaded.
+
+Layout of the index folder::
+
+    index/
+      CURRENT              name of the live snapshot (replaced atomically)
+      snapshots/NAME/      manifest.json, vectors.faiss, metadata.sqlite
+      .lock                held while `chatbot index` runs
+
+A build writes a complete new snapshot folder, flushes it to disk, and only then
+points ``CURRENT`` at it with an atomic rename. A run killed at any moment leaves
+``CURRENT`` naming the previous, complete snapshot; readers load whatever
+``CURRENT`` names and never see a half-written index.
+"""
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatbot.index.errors import (
+    REBUILD_HINT,
+    IndexCorruptError,
+    IndexMissingError,
+)
+from chatbot.index.manifest import Manifest
+from chatbot.index.store import STORE_FILE, MetadataStore
+from chatbot.index.vectors import VECTORS_FILE, VectorIndex
+
+CURRENT_FILE = "CURRENT"
+SNAPSHOTS_DIR = "snapshots"
+LOCK_FILE = ".lock"
+KEEP_PREVIOUS = 1
+"""Older snapshots kept besides the live one, for readers still loading it."""
+
+
+@dataclass
+class IndexSnapshot:
+    """A loaded, read-only snapshot."""
+
+    name: str
+    folder: Path
+    manifest: Manifest
+    store: MetadataStore
+    vectors: VectorIndex
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def current_snapshot_name(index_dir: Path) -> str | None:
+    """The live snapshot's name, or None when no index was built; cheap enough to call
+    before every question."""
+    try:
+        return (index_dir / CURRENT_FILE).read_text("utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
+    """Load the live snapshot (or the one named). Errors name the bad file and the fix."""
+    name = name or current_snapshot_name(index_dir)
+    if name is None:
+        raise IndexMissingError(
+            f"no index in {index_dir}: run `chatbot index` to build it from the articles"
+        )
+    folder = index_dir / SNAPSHOTS_DIR / name
+    manifest = Manifest.read(folder)
+    vectors_path = folder / VECTORS_FILE
+    try:
+        vectors = VectorIndex.load(vectors_path)
+    except RuntimeError as error:
+        raise IndexCorruptError(
+            f"vector file {vectors_path} is unreadable ({str(error).splitlines()[0]}): "
+            f"{REBUILD_HINT}"
+        ) from None
+    store_path = folder / STORE_FILE
+    if not store_path.is_file():
+        raise IndexCorruptError(f"metadata store {store_path} is missing: {REBUILD_HINT}")
+    try:
+        store = MetadataStore(store_path, read_only=True)
+        store.check()
+    except sqlite3.DatabaseError as error:
+        raise IndexCorruptError(
+            f"metadata store {store_path} is unreadable ({error}): {REBUILD_HINT}"
+        ) from None
+    if vectors.dimension != manifest.dimension:
+        raise IndexCorruptError(
+            f"{vectors_path} has dimension {vectors.dimension}, the manifest says "
+            f"{manifest.dimension}: {REBUILD_HINT}"
+        )
+    return IndexSnapshot(name, folder, manifest, store, vectors)
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def new_snapshot_folder(index_dir: Path) -> tuple[str, Path]:
+    """A fresh, empty folder for a snapshot being built (not yet live)."""
+    name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"  # sorts by creation time
+    folder = index_dir / SNAPSHOTS_DIR / name
+    folder.mkdir(parents=True)
+    return name, folder
+
+
+def publish_snapshot(index_dir: Path, name: str) -> None:
+    """Flush the snapshot's files, then make it live with one atomic rename."""
+    folder = index_dir / SNAPSHOTS_DIR / name
+    for path in folder.iterdir():
+        _fsync_path(path)
+    _fsync_path(folder)
+    pending = index_dir / f"{CURRENT_FILE}.{uuid.uuid4().hex[:8]}.tmp"
+    with open(pending, "w", encoding="utf-8") as handle:
+        handle.write(name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(pending, index_dir / CURRENT_FILE)
+    _fsync_path(index_dir)
+    remove_stale_snapshots(index_dir)
+
+
+def remove_stale_snapshots(index_dir: Path) -> None:
+    """Delete unpublished leftovers of killed runs and snapshots older than the previous."""
+    live = current_snapshot_name(index_dir)
+    for pending in index_dir.glob(f"{CURRENT_FILE}.*.tmp"):
+        pending.unlink(missing_ok=True)
+    snapshots_dir = index_dir / SNAPSHOTS_DIR
+    if not snapshots_dir.is_dir():
+        return
+    names = sorted(p.name for p in snapshots_dir.iterdir() if p.is_dir())
+    if live not in names:
+        return
+    keep = set(names[max(0, names.index(live) - KEEP_PREVIOUS) : names.index(live) + 1])
+    for name in names:
+        if name not in keep:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(snapshots_dir / name)

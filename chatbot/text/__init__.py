@@ -1,0 +1,1 @@
+"""Text handling: cleaning page boilerplate, language detection, Dari normalisation."""
