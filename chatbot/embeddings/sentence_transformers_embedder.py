@@ -43,7 +43,10 @@ class SentenceTransformersEmbedder(Embedder):
             or ("passage: " if is_e5 else "")
         )
         self.name = f"sentence-transformers:{model}"
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension  # sentence-transformers < 6
+        )
+        self.dimension = int(dimension())
         self.max_tokens = int(self._model.max_seq_length)
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:

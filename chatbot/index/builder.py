@@ -36,7 +36,7 @@ from chatbot.index.store import (
     NewChunk,
     NewUnit,
 )
-from chatbot.index.vectors import VECTORS_FILE, VectorIndex
+from chatbot.index.vectors import LanguageVectors
 from chatbot.text.articles import Article, prepare_articles
 
 LOCK_TIMEOUT_SECONDS = 600.0
@@ -169,7 +169,7 @@ def _update_locked(
             _copy_store(previous.store.path, folder / STORE_FILE)
             vector_index = previous.vectors.copy()
         else:
-            vector_index = VectorIndex.empty(embedder.dimension)
+            vector_index = LanguageVectors(embedder.dimension)
     finally:
         if previous is not None:
             previous.close()
@@ -177,7 +177,7 @@ def _update_locked(
     store = MetadataStore(folder / STORE_FILE)
     try:
         for path in report.removed + report.changed:
-            vector_index.remove(store.remove_article(path))
+            vector_index.remove(*store.remove_article(path))
         offset = 0
         for plan in planned:
             article = plan.article
@@ -189,12 +189,12 @@ def _update_locked(
                 article.text,
                 plan.chunks,
             )
-            vector_index.add(ids, vectors[offset : offset + len(ids)])
+            vector_index.add(article.language, ids, vectors[offset : offset + len(ids)])
             offset += len(ids)
         store.commit()
     finally:
         store.close()
-    vector_index.save(folder / VECTORS_FILE)
+    vector_index.save(folder)
     expected.write(folder)
     publish_snapshot(index_dir, name)
     report.snapshot = name

@@ -4,7 +4,8 @@ Layout of the index folder::
 
     index/
       CURRENT              name of the live snapshot (replaced atomically)
-      snapshots/NAME/      manifest.json, vectors.faiss, metadata.sqlite
+      snapshots/NAME/      manifest.json, vectors-LANG.faiss (one per language),
+                           metadata.sqlite
       .lock                held while `chatbot index` runs
 
 A build writes a complete new snapshot folder, flushes it to disk, and only then
@@ -29,7 +30,7 @@ from chatbot.index.errors import (
 )
 from chatbot.index.manifest import Manifest
 from chatbot.index.store import STORE_FILE, MetadataStore
-from chatbot.index.vectors import VECTORS_FILE, VectorIndex
+from chatbot.index.vectors import LanguageVectors
 
 CURRENT_FILE = "CURRENT"
 SNAPSHOTS_DIR = "snapshots"
@@ -46,7 +47,7 @@ class IndexSnapshot:
     folder: Path
     manifest: Manifest
     store: MetadataStore
-    vectors: VectorIndex
+    vectors: LanguageVectors
 
     def close(self) -> None:
         self.store.close()
@@ -70,12 +71,11 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
         )
     folder = index_dir / SNAPSHOTS_DIR / name
     manifest = Manifest.read(folder)
-    vectors_path = folder / VECTORS_FILE
     try:
-        vectors = VectorIndex.load(vectors_path)
+        vectors = LanguageVectors.load(folder, manifest.dimension)
     except RuntimeError as error:
         raise IndexCorruptError(
-            f"vector file {vectors_path} is unreadable ({str(error).splitlines()[0]}): "
+            f"a vector file in {folder} is unreadable ({str(error).splitlines()[0]}): "
             f"{REBUILD_HINT}"
         ) from None
     store_path = folder / STORE_FILE
@@ -88,11 +88,13 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
         raise IndexCorruptError(
             f"metadata store {store_path} is unreadable ({error}): {REBUILD_HINT}"
         ) from None
-    if vectors.dimension != manifest.dimension:
-        raise IndexCorruptError(
-            f"{vectors_path} has dimension {vectors.dimension}, the manifest says "
-            f"{manifest.dimension}: {REBUILD_HINT}"
-        )
+    for language in vectors.languages():
+        if vectors[language].dimension != manifest.dimension:
+            raise IndexCorruptError(
+                f"the {language} vectors in {folder} have dimension "
+                f"{vectors[language].dimension}, the manifest says {manifest.dimension}: "
+                f"{REBUILD_HINT}"
+            )
     return IndexSnapshot(name, folder, manifest, store, vectors)
 
 

@@ -166,8 +166,12 @@ class MetadataStore:
                 )
         return unit_ids
 
-    def remove_article(self, path: str) -> list[int]:
-        """Delete an article with its chunks and units; return the removed unit ids."""
+    def remove_article(self, path: str) -> tuple[str, list[int]]:
+        """Delete an article with its chunks and units; return its language and the
+        removed unit ids."""
+        (language,) = self._db.execute(
+            "SELECT language FROM articles WHERE path = ?", (path,)
+        ).fetchone()
         unit_ids = [
             row[0]
             for row in self._db.execute(
@@ -177,7 +181,7 @@ class MetadataStore:
             )
         ]
         self._db.execute("DELETE FROM articles WHERE path = ?", (path,))
-        return unit_ids
+        return language, unit_ids
 
     # --- retrieval ----------------------------------------------------------
     def units(self, unit_ids: Sequence[int]) -> dict[int, UnitRecord]:

@@ -6,8 +6,6 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-VECTORS_FILE = "vectors.faiss"
-
 
 class VectorIndex:
     def __init__(self, index: faiss.Index) -> None:
@@ -55,3 +53,51 @@ class VectorIndex:
         if not ids:
             return np.empty((0, self.dimension), dtype=np.float32)
         return np.vstack([self._index.reconstruct(int(i)) for i in ids])
+
+
+class LanguageVectors:
+    """One :class:`VectorIndex` per article language.
+
+    Multilingual models score passages in the question's own language higher, so
+    retrieval searches each language separately and balances the lists
+    (:mod:`chatbot.retrieval.retriever`); separate indexes make that a plain search.
+    """
+
+    FILE_PATTERN = "vectors-{language}.faiss"
+
+    def __init__(self, dimension: int, indexes: dict[str, VectorIndex] | None = None) -> None:
+        self.dimension = dimension
+        self._indexes = indexes or {}
+
+    @classmethod
+    def load(cls, folder: Path, dimension: int) -> "LanguageVectors":
+        indexes = {}
+        for path in sorted(folder.glob(cls.FILE_PATTERN.format(language="*"))):
+            language = path.name.removeprefix("vectors-").removesuffix(".faiss")
+            indexes[language] = VectorIndex.load(path)
+        return cls(dimension, indexes)
+
+    def save(self, folder: Path) -> None:
+        for language, index in self._indexes.items():
+            index.save(folder / self.FILE_PATTERN.format(language=language))
+
+    def copy(self) -> "LanguageVectors":
+        return LanguageVectors(self.dimension, {k: v.copy() for k, v in self._indexes.items()})
+
+    def languages(self) -> list[str]:
+        return [language for language, index in self._indexes.items() if len(index)]
+
+    def __len__(self) -> int:
+        return sum(len(index) for index in self._indexes.values())
+
+    def __getitem__(self, language: str) -> VectorIndex:
+        return self._indexes[language]
+
+    def add(self, language: str, ids: list[int], vectors: np.ndarray) -> None:
+        if language not in self._indexes:
+            self._indexes[language] = VectorIndex.empty(self.dimension)
+        self._indexes[language].add(ids, vectors)
+
+    def remove(self, language: str, ids: list[int]) -> None:
+        if language in self._indexes:
+            self._indexes[language].remove(ids)

@@ -10,9 +10,10 @@ How a question is answered:
    and their single sentences), so that both a one-sentence question and a
    paragraph-level one find their chunk; a chunk scores as its best unit;
 4. lexical search (BM25 on the matching form) adds exact names and numbers;
-5. scores are fused, cross-language passages get a small lift that offsets the
-   model's preference for its own language, and the top chunks are returned with
-   their best sentence as the highlight;
+   steps 3 and 4 run per article language and are fused into one ranking each;
+5. the per-language rankings are merged so that the model's preference for the
+   question's own language does not hide the answer in the other language, and the
+   top chunks are returned with their best sentence as the highlight;
 6. an abstention rule (:mod:`chatbot.retrieval.abstention`) says whether anything
    is relevant enough to count as an answer.
 
@@ -21,6 +22,7 @@ one (:meth:`Retriever.reload_if_changed`); a question in flight finishes on the
 snapshot it started with.
 """
 
+import itertools
 import logging
 import threading
 from collections.abc import Sequence
@@ -47,16 +49,19 @@ log = logging.getLogger(__name__)
 class RetrievalSettings:
     """Defaults were chosen on the public benchmarks (see ``docs/retrieval.md``)."""
 
-    dense_candidates: int = 64
-    """Unit vectors fetched from FAISS per question."""
+    dense_candidates: int = 48
+    """Unit vectors fetched from FAISS per language and question."""
     lexical_candidates: int = 16
-    """Best BM25 chunks added to the dense candidates."""
+    """Best BM25 chunks per language added to the dense candidates."""
     sentence_units: bool = True
     """Score a chunk by its best sentence as well as by its whole text."""
-    lexical_weight: float = 0.15
-    """Weight of the BM25 score (scaled to 0..1 per question) added to the cosine."""
-    cross_lingual_lift: float = 0.03
-    """Added to passages in another language than the question."""
+    lexical_weight: float = 0.1
+    """Weight of the BM25 score (scaled to 0..1 per question) added to the cosine when
+    ranking the passages of one language."""
+    balance_languages: bool = True
+    """Merge per-language result lists instead of trusting raw cosines across languages."""
+    language_background: int = 5
+    """How many of a language's best passages make its background score."""
     abstention: AbstentionRule = field(default_factory=AbstentionRule)
 
 
@@ -103,13 +108,25 @@ class _LoadedIndex:
     lexical: LexicalIndex
     chunk_ids: np.ndarray
     """Chunk id of each lexical document."""
+    languages: np.ndarray
+    """Language of each lexical document."""
+    row_of_chunk: dict[int, int]
+    """Lexical document of each chunk id."""
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Candidate:
+    """A chunk under consideration, with the evidence for it."""
+
     chunk: ChunkRecord
     dense: float
+    """Cosine of the question with the chunk's best unit (whole chunk or sentence)."""
     lexical: float
+    """BM25 score scaled by the question's best BM25 score (0..1)."""
+    fused: float
+    """Ranks the passages of one language: ``dense + lexical_weight * lexical``."""
+    margin: float
+    """``dense`` over the mean of the best passages of its language."""
     highlight: tuple[int, int]
 
 
@@ -144,6 +161,8 @@ class Retriever:
             snapshot=snapshot,
             lexical=LexicalIndex([c.text for c in chunks]),
             chunk_ids=np.array([c.id for c in chunks], dtype=np.int64),
+            languages=np.array([c.language for c in chunks]),
+            row_of_chunk={c.id: row for row, c in enumerate(chunks)},
         )
 
     @property
@@ -184,27 +203,17 @@ class Retriever:
         query = search_text(question, [tidy_question(h) for h in history if h and h.strip()])
         loaded = self._loaded
         vector = self.embedder.embed_queries([query])[0]
-        candidates = self._candidates(loaded, query, vector)
-        settings = self.settings
-        scored = sorted(
-            (
-                (
-                    c.dense
-                    + settings.lexical_weight * c.lexical
-                    + (settings.cross_lingual_lift if c.chunk.language != language else 0.0),
-                    c,
-                )
-                for c in candidates
-            ),
-            key=lambda item: -item[0],
-        )
-        answered = settings.abstention.answered(
-            [c.dense for _, c in scored], [c.lexical for _, c in scored]
-        )
+        lexical = loaded.lexical.scores(query)
+        by_language = {
+            lang: self._rank_language(loaded, lang, vector, lexical)
+            for lang in loaded.snapshot.vectors.languages()
+        }
+        ranked = self._merge(by_language)
+        answered = self.settings.abstention.answered(ranked, language)
         passages = [
             Passage(
                 rank=rank,
-                score=round(float(score), 4),
+                score=round(c.dense, 4),
                 article=c.chunk.path,
                 title=c.chunk.title,
                 language=c.chunk.language,
@@ -214,54 +223,75 @@ class Retriever:
                 highlight_start=c.highlight[0],
                 highlight_end=c.highlight[1],
             )
-            for rank, (score, c) in enumerate(scored[: max(1, top_k)], start=1)
+            for rank, c in enumerate(ranked[: max(1, top_k)], start=1)
         ]
         return RetrievalResult(question, language, answered, passages)
 
-    def _candidates(self, loaded: _LoadedIndex, query: str, vector: np.ndarray) -> list[_Candidate]:
+    def _merge(self, by_language: dict[str, list[Candidate]]) -> list[Candidate]:
+        """One list from the per-language lists.
+
+        e5 scores passages in the question's language higher whatever they say, so raw
+        cosines cannot be compared across languages. Each language's best passage is
+        compared by its *margin* over that language's background (the mean of its
+        best few), the languages are ordered by it, and their lists interleaved.
+        """
+        lists = [ranked for ranked in by_language.values() if ranked]
+        if not self.settings.balance_languages:
+            return sorted((c for ranked in lists for c in ranked), key=lambda c: -c.fused)
+        lists.sort(key=lambda ranked: -max(c.margin for c in ranked))
+        merged = []
+        for row in itertools.zip_longest(*lists):
+            merged.extend(c for c in row if c is not None)
+        return merged
+
+    def _rank_language(
+        self, loaded: _LoadedIndex, language: str, vector: np.ndarray, lexical: np.ndarray
+    ) -> list[Candidate]:
+        """Candidates in one language, best first, scored on their units."""
         snapshot, settings = loaded.snapshot, self.settings
-        if len(snapshot.vectors) == 0:
-            return []
-        _, ids = snapshot.vectors.search(vector[None, :], settings.dense_candidates)
+        vectors = snapshot.vectors[language]
+        _, ids = vectors.search(vector[None, :], settings.dense_candidates)
         units = snapshot.store.units([int(i) for i in ids[0] if i >= 0])
         chunk_ids = {u.chunk_id for u in units.values()}
 
-        lexical_scores = loaded.lexical.scores(query)
-        top_lexical = float(lexical_scores.max()) if lexical_scores.size else 0.0
+        top_lexical = float(lexical.max()) if lexical.size else 0.0
+        in_language = loaded.languages == language
         if top_lexical > 0:
-            best = np.argsort(-lexical_scores)[: settings.lexical_candidates]
-            chunk_ids.update(int(loaded.chunk_ids[i]) for i in best if lexical_scores[i] > 0)
-        lexical_by_chunk = (
-            dict(
-                zip(loaded.chunk_ids.tolist(), (lexical_scores / top_lexical).tolist(), strict=True)
-            )
-            if top_lexical > 0
-            else {}
-        )
-
+            scores = np.where(in_language, lexical, 0.0)
+            best = np.argsort(-scores)[: settings.lexical_candidates]
+            chunk_ids.update(int(loaded.chunk_ids[i]) for i in best if scores[i] > 0)
         chunks = snapshot.store.chunks(sorted(chunk_ids))
-        all_units = snapshot.store.units_of_chunks(sorted(chunk_ids))
+        chunk_units = snapshot.store.units_of_chunks(sorted(chunk_ids))
         if not settings.sentence_units:
-            all_units = [u for u in all_units if u.kind != UNIT_SENTENCE]
-        similarities = snapshot.vectors.vectors([u.id for u in all_units]) @ vector
+            chunk_units = [u for u in chunk_units if u.kind != UNIT_SENTENCE]
+        similarities = vectors.vectors([u.id for u in chunk_units]) @ vector
+
         best_dense: dict[int, float] = {}
         best_sentence: dict[int, tuple[float, int, int]] = {}
-        for unit, similarity in zip(all_units, similarities.tolist(), strict=True):
+        for unit, similarity in zip(chunk_units, similarities.tolist(), strict=True):
             best_dense[unit.chunk_id] = max(best_dense.get(unit.chunk_id, -1.0), similarity)
-            if (
-                unit.kind == UNIT_SENTENCE
-                and similarity > best_sentence.get(unit.chunk_id, (-2.0, 0, 0))[0]
-            ):
+            best = best_sentence.get(unit.chunk_id)
+            if unit.kind == UNIT_SENTENCE and (best is None or similarity > best[0]):
                 best_sentence[unit.chunk_id] = (similarity, unit.start, unit.end)
+        dense = sorted(best_dense.values(), reverse=True)
+        background = float(np.mean(dense[: settings.language_background])) if dense else 0.0
+
         candidates = []
         for chunk_id, chunk in chunks.items():
             _, start, end = best_sentence.get(chunk_id, (0.0, chunk.start, chunk.end))
+            lexical_share = (
+                float(lexical[loaded.row_of_chunk[chunk_id]]) / top_lexical if top_lexical else 0.0
+            )
+            score = best_dense.get(chunk_id, 0.0)
             candidates.append(
-                _Candidate(
+                Candidate(
                     chunk=chunk,
-                    dense=best_dense.get(chunk_id, 0.0),
-                    lexical=lexical_by_chunk.get(chunk_id, 0.0),
+                    dense=score,
+                    lexical=lexical_share,
+                    fused=score + settings.lexical_weight * lexical_share,
+                    margin=score - background,
                     highlight=(start - chunk.start, end - chunk.start),
                 )
             )
+        candidates.sort(key=lambda c: -c.fused)
         return candidates

