@@ -1,5 +1,19 @@
 """Finding article files and turning them into raw text (step 1 of the pipeline)."""
 
-from chatbot.articles.reader import ArticleFile, SkippedFile, read_articles
+from chatbot.articles.reader import (
+    ArticleFile,
+    FileEntry,
+    SkippedFile,
+    read_article,
+    read_articles,
+    scan_articles,
+)
 
-__all__ = ["ArticleFile", "SkippedFile", "read_articles"]
+__all__ = [
+    "ArticleFile",
+    "FileEntry",
+    "SkippedFile",
+    "read_article",
+    "read_articles",
+    "scan_articles",
+]

@@ -21,11 +21,23 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class ArticleFile:
+class FileEntry:
+    """An article file found by :func:`scan_articles`, not read yet."""
+
     path: str
     """Path relative to the articles folder, with forward slashes: the article's id."""
+    location: Path
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class ArticleFile:
+    path: str
     text: str
     title_hint: str | None = None
+    size: int = 0
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,35 +66,51 @@ def _walk(root: Path) -> Iterator[Path | SkippedFile]:
                 yield SkippedFile(rel, "symbolic link to a folder, not followed")
 
 
-def _read(path: Path, relative: str) -> ArticleFile | SkippedFile:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // 2**20
-            return SkippedFile(relative, f"too large ({size / 2**20:.0f} MB > {limit} MB)")
-        extracted = extract_text(path.suffix.lower(), path.read_bytes())
-    except UndecodableError as error:
-        return SkippedFile(relative, str(error))
-    except OSError as error:
-        return SkippedFile(relative, f"unreadable ({error.strerror or error})")
-    except Exception as error:  # a broken PDF or HTML parser failure must not stop the run
-        return SkippedFile(relative, f"could not extract text ({type(error).__name__}: {error})")
-    return ArticleFile(path=relative, text=extracted.text, title_hint=extracted.title_hint)
-
-
-def read_articles(root: Path) -> tuple[list[ArticleFile], list[SkippedFile]]:
-    """Read every supported file under ``root`` (recursively), in path order."""
+def scan_articles(root: Path) -> tuple[list[FileEntry], list[SkippedFile]]:
+    """Every supported file under ``root`` (recursively), in path order, with its size
+    and modification time, without reading it."""
     if not root.is_dir():
         raise FileNotFoundError(
             f"articles folder {root} does not exist: create it and put .txt, .md, .html "
             "or .pdf files in it, or pass --articles DIR"
         )
-    articles: list[ArticleFile] = []
+    entries: list[FileEntry] = []
     skipped: list[SkippedFile] = []
     for item in _walk(root):
         if isinstance(item, SkippedFile):
             skipped.append(item)
             continue
-        result = _read(item, item.relative_to(root).as_posix())
+        relative = item.relative_to(root).as_posix()
+        try:
+            stat = item.stat()
+        except OSError as error:
+            skipped.append(SkippedFile(relative, f"unreadable ({error.strerror or error})"))
+            continue
+        entries.append(FileEntry(relative, item, stat.st_size, stat.st_mtime_ns))
+    return entries, skipped
+
+
+def read_article(entry: FileEntry) -> ArticleFile | SkippedFile:
+    """Read and extract one file; any failure becomes a :class:`SkippedFile`."""
+    if entry.size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        return SkippedFile(entry.path, f"too large ({entry.size / 2**20:.0f} MB > {limit} MB)")
+    try:
+        extracted = extract_text(entry.location.suffix.lower(), entry.location.read_bytes())
+    except UndecodableError as error:
+        return SkippedFile(entry.path, str(error))
+    except OSError as error:
+        return SkippedFile(entry.path, f"unreadable ({error.strerror or error})")
+    except Exception as error:  # a broken PDF or HTML parser failure must not stop the run
+        return SkippedFile(entry.path, f"could not extract text ({type(error).__name__}: {error})")
+    return ArticleFile(entry.path, extracted.text, extracted.title_hint, entry.size, entry.mtime_ns)
+
+
+def read_articles(root: Path) -> tuple[list[ArticleFile], list[SkippedFile]]:
+    """Read every supported file under ``root`` (recursively), in path order."""
+    entries, skipped = scan_articles(root)
+    articles: list[ArticleFile] = []
+    for entry in entries:
+        result = read_article(entry)
         (skipped if isinstance(result, SkippedFile) else articles).append(result)
     return articles, skipped

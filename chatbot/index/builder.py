@@ -1,13 +1,14 @@
 """`chatbot index`: bring the index in step with the articles folder.
 
-Incremental by content hash: new articles are added, changed ones re-embedded,
-deleted ones removed, unchanged ones untouched. The result is published as a new
-snapshot (see :mod:`chatbot.index.snapshot`), so a run killed at any point leaves
-the previous index loadable.
+Incremental: a file whose size and modification time are unchanged is not even
+read; a file that was read is re-embedded only when its cleaned text changed;
+deleted files are removed. Site chrome is judged across articles, so when a new
+article makes a line "repeated", the articles holding that line are cleaned
+again too. The result is published as a new snapshot
+(:mod:`chatbot.index.snapshot`): a run killed at any point leaves the previous
+index loadable.
 """
 
-import shutil
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,31 +16,33 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from chatbot.articles import SkippedFile, read_articles
+from chatbot.articles import FileEntry, SkippedFile, read_article, scan_articles
 from chatbot.chunks import ChunkingSettings, chunk_article, sentence_spans
 from chatbot.embeddings import Embedder
 from chatbot.index.errors import REBUILD_HINT, IndexError_, IndexMismatchError
+from chatbot.index.lexical import LexicalIndex
 from chatbot.index.manifest import Manifest
 from chatbot.index.snapshot import (
+    KEEP_PREVIOUS,
     LOCK_FILE,
+    SNAPSHOTS_DIR,
     current_snapshot_name,
-    load_snapshot,
     new_snapshot_folder,
+    open_store,
     publish_snapshot,
     remove_stale_snapshots,
+    snapshot_number,
 )
-from chatbot.index.store import (
-    STORE_FILE,
-    UNIT_CHUNK,
-    UNIT_SENTENCE,
-    MetadataStore,
-    NewChunk,
-    NewUnit,
-)
-from chatbot.index.vectors import LanguageVectors
-from chatbot.text.articles import Article, prepare_articles
+from chatbot.index.store import ArticleRecord, MetadataStore, NewArticle, NewChunk, NewSentence
+from chatbot.index.vectors import LanguageVectors, VectorIndex, chosen_kind
+from chatbot.text.articles import Article, prepare_article
+from chatbot.text.cleaning import repeated_lines, short_lines
+from chatbot.text.tokens import tokenize
 
 LOCK_TIMEOUT_SECONDS = 600.0
+
+ProgressFactory = Callable[[int], Callable[[int], None]]
+"""Given the number of texts to embed, returns a callback fed with increments."""
 
 
 class IndexBusyError(IndexError_):
@@ -56,40 +59,13 @@ class IndexReport:
     chunks: int = 0
     """Chunks embedded in this run."""
     vectors: int = 0
-    """Vectors (chunks and sentences) embedded in this run."""
+    """Texts embedded in this run (chunks and their sentences)."""
     seconds: float = 0.0
     snapshot: str | None = None
 
     @property
     def modified(self) -> bool:
         return bool(self.added or self.changed or self.removed)
-
-
-@dataclass(frozen=True)
-class _PlannedArticle:
-    article: Article
-    chunks: list[NewChunk]
-    texts: list[str]
-    """One text per unit, in the order of the chunks' units."""
-
-
-def _plan(article: Article, embedder: Embedder, chunking: ChunkingSettings) -> _PlannedArticle:
-    chunks: list[NewChunk] = []
-    texts: list[str] = []
-    for chunk in chunk_article(article.text, embedder.count_tokens, chunking):
-        units = [NewUnit(UNIT_CHUNK, chunk.start, chunk.end)]
-        texts.append(chunk.text)
-        spans = sentence_spans(chunk.text)
-        if len(spans) > 1:  # a one-sentence chunk's sentence vector would equal the chunk's
-            for start, end in spans:
-                units.append(NewUnit(UNIT_SENTENCE, chunk.start + start, chunk.start + end))
-                texts.append(chunk.text[start:end])
-        chunks.append(NewChunk(chunk.ordinal, chunk.start, chunk.end, chunk.text, units))
-    return _PlannedArticle(article, chunks, texts)
-
-
-ProgressFactory = Callable[[int], Callable[[int], None]]
-"""Given the number of vectors to embed, returns a callback fed with increments."""
 
 
 def update_index(
@@ -101,9 +77,12 @@ def update_index(
     progress: ProgressFactory | None = None,
     lock_timeout: float = LOCK_TIMEOUT_SECONDS,
 ) -> IndexReport:
-    """Index ``articles_dir`` into ``index_dir``; see the module docstring."""
+    """Index ``articles_dir`` into ``index_dir``; see the module docstring.
+
+    Waits up to ``lock_timeout`` seconds for another run on the same index folder,
+    then raises :class:`IndexBusyError`.
+    """
     started = time.perf_counter()
-    chunking = chunking or ChunkingSettings()
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / LOCK_FILE))
     try:
@@ -114,96 +93,217 @@ def update_index(
             "run this again"
         ) from None
     try:
-        report = _update_locked(articles_dir, index_dir, embedder, rebuild, chunking, progress)
+        run = _Run(articles_dir, index_dir, embedder, chunking or ChunkingSettings(), progress)
+        report = run.execute(rebuild)
     finally:
         lock.release()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _update_locked(
-    articles_dir: Path,
-    index_dir: Path,
-    embedder: Embedder,
-    rebuild: bool,
-    chunking: ChunkingSettings,
-    progress: ProgressFactory | None,
-) -> IndexReport:
-    remove_stale_snapshots(index_dir)
-    files, skipped = read_articles(articles_dir)
-    articles, empty = prepare_articles(files)
-    report = IndexReport(skipped=skipped + empty)
-    expected = Manifest.create(embedder.name, embedder.dimension, chunking)
+@dataclass
+class _Plan:
+    """What an update does, before anything is written."""
 
-    previous = None
-    if not rebuild and current_snapshot_name(index_dir) is not None:
-        previous = load_snapshot(index_dir)
-        previous.manifest.check_compatible(expected)
-        if previous.manifest != expected:
-            previous.close()
+    report: IndexReport
+    new_articles: list[Article]
+    stale_paths: list[str]
+    """Indexed articles to drop: removed, changed, or now unreadable."""
+    touched: list[Article]
+    """Re-read but unchanged: only their size and time are updated."""
+
+
+class _Run:
+    def __init__(
+        self,
+        articles_dir: Path,
+        index_dir: Path,
+        embedder: Embedder,
+        chunking: ChunkingSettings,
+        progress: ProgressFactory | None,
+    ) -> None:
+        self.articles_dir = articles_dir
+        self.index_dir = index_dir
+        self.embedder = embedder
+        self.chunking = chunking
+        self.progress = progress
+        self.manifest = Manifest.create(embedder.name, embedder.dimension, chunking)
+
+    def execute(self, rebuild: bool) -> IndexReport:
+        live_name = current_snapshot_name(self.index_dir)
+        live = snapshot_number(live_name) if live_name else 0
+        store = open_store(self.index_dir, read_only=False)
+        try:
+            store.discard_unpublished(live)
+            remove_stale_snapshots(self.index_dir)
+            if live_name and not rebuild:
+                self._check_compatible(live_name)
+            indexed = {} if rebuild or not live else {a.path: a for a in store.articles(live)}
+            plan = self._plan(store, live, indexed)
+            for article in plan.touched:
+                store.update_stat(live, article.path, article.size, article.mtime_ns)
+            if live_name and not rebuild and not plan.report.modified:
+                plan.report.snapshot = live_name
+                return plan.report
+            stale = sorted(a.path for a in store.articles(live)) if rebuild else plan.stale_paths
+            self._write(store, live, None if rebuild else live_name, plan, stale)
+            return plan.report
+        finally:
+            store.close()
+
+    def _check_compatible(self, live_name: str) -> None:
+        existing = Manifest.read(self.index_dir / SNAPSHOTS_DIR / live_name)
+        existing.check_embedder(self.manifest.embedder, self.manifest.dimension)
+        if existing != self.manifest:
             raise IndexMismatchError(
                 f"the index was built with other chunking settings: {REBUILD_HINT}"
             )
-    try:
-        indexed = {a.path: a.content_hash for a in previous.store.articles()} if previous else {}
-        wanted = {a.path: a for a in articles}
-        report.removed = sorted(set(indexed) - set(wanted))
-        report.added = sorted(set(wanted) - set(indexed))
-        report.changed = sorted(
-            p for p in set(wanted) & set(indexed) if wanted[p].content_hash != indexed[p]
+
+    # --- deciding what to do ------------------------------------------------------
+    def _plan(self, store: MetadataStore, live: int, indexed: dict[str, ArticleRecord]) -> _Plan:
+        entries, skipped = scan_articles(self.articles_dir)
+        present = {e.path: e for e in entries}
+        unchanged_stat = {
+            path
+            for path, entry in present.items()
+            if path in indexed
+            and (indexed[path].size, indexed[path].mtime_ns) == (entry.size, entry.mtime_ns)
+        }
+        files, unreadable = self._read([e for e in entries if e.path not in unchanged_stat])
+        skipped += unreadable
+
+        old_lines: dict[str, frozenset[str]] = {}
+        if indexed:
+            collected: dict[str, set[str]] = {}
+            for path, line in store.live_short_lines(live):
+                collected.setdefault(path, set()).add(line)
+            old_lines = {path: frozenset(lines) for path, lines in collected.items()}
+        new_lines = {p: old_lines.get(p, frozenset()) for p in unchanged_stat}
+        new_lines.update({f.path: short_lines(f.text) for f in files})
+        repeated = repeated_lines(new_lines.values())
+        flipped = repeated_lines(old_lines.values()) ^ repeated
+        if flipped:  # site chrome changed: re-clean the unread articles holding such lines
+            affected = [p for p in unchanged_stat if new_lines[p] & flipped]
+            extra, unreadable = self._read([present[p] for p in affected])
+            files += extra
+            skipped += unreadable
+
+        report = IndexReport(skipped=skipped)
+        new_articles: list[Article] = []
+        touched: list[Article] = []
+        kept = set(unchanged_stat)
+        for file in files:
+            result = prepare_article(file, repeated)
+            if isinstance(result, SkippedFile):
+                report.skipped.append(result)
+                kept.discard(file.path)
+                continue
+            kept.add(file.path)
+            previous = indexed.get(file.path)
+            if previous is None:
+                report.added.append(file.path)
+                new_articles.append(result)
+            elif previous.content_hash != result.content_hash:
+                report.changed.append(file.path)
+                new_articles.append(result)
+            elif (previous.size, previous.mtime_ns) != (result.size, result.mtime_ns):
+                touched.append(result)
+        report.removed = sorted(set(indexed) - kept)
+        report.added.sort()
+        report.changed.sort()
+        report.unchanged = len(kept) - len(report.added) - len(report.changed)
+        stale = sorted(set(report.removed) | set(report.changed))
+        return _Plan(report, new_articles, stale, touched)
+
+    @staticmethod
+    def _read(entries: list[FileEntry]):
+        files, skipped = [], []
+        for entry in entries:
+            result = read_article(entry)
+            (skipped if isinstance(result, SkippedFile) else files).append(result)
+        return files, skipped
+
+    # --- writing the new snapshot --------------------------------------------------
+    def _write(
+        self,
+        store: MetadataStore,
+        live: int,
+        base_name: str | None,
+        plan: _Plan,
+        stale: list[str],
+    ) -> None:
+        new_articles = [self._chunked(a) for a in plan.new_articles]
+        chunk_texts = [c.text for a in new_articles for c in a.chunks]
+        sentence_texts = [
+            a.text[s.start : s.end] for a in new_articles for c in a.chunks for s in c.sentences
+        ]
+        callback = self.progress(len(chunk_texts) + len(sentence_texts)) if self.progress else None
+        embedded = self.embedder.embed_passages(chunk_texts + sentence_texts, progress=callback)
+        plan.report.chunks = len(chunk_texts)
+        plan.report.vectors = len(embedded)
+
+        number = live + 1
+        removed_ids, added_ids = store.apply(
+            number, stale, new_articles, embedded[: len(chunk_texts)], embedded[len(chunk_texts) :]
         )
-        report.unchanged = len(wanted) - len(report.added) - len(report.changed)
-        if previous is not None and not report.modified:
-            report.snapshot = previous.name
-            return report
-
-        planned = [_plan(wanted[p], embedder, chunking) for p in report.added + report.changed]
-        texts = [text for plan in planned for text in plan.texts]
-        callback = progress(len(texts)) if progress else None
-        vectors = embedder.embed_passages(texts, progress=callback)
-        report.chunks = sum(len(plan.chunks) for plan in planned)
-        report.vectors = len(texts)
-
-        name, folder = new_snapshot_folder(index_dir)
-        if previous is not None:
-            _copy_store(previous.store.path, folder / STORE_FILE)
-            vector_index = previous.vectors.copy()
-        else:
-            vector_index = LanguageVectors(embedder.dimension)
-    finally:
-        if previous is not None:
-            previous.close()
-
-    store = MetadataStore(folder / STORE_FILE)
-    try:
-        for path in report.removed + report.changed:
-            vector_index.remove(*store.remove_article(path))
-        offset = 0
-        for plan in planned:
-            article = plan.article
-            ids = store.add_article(
-                article.path,
-                article.title,
-                article.language,
-                article.content_hash,
-                article.text,
-                plan.chunks,
+        vectors = (
+            LanguageVectors.load(
+                self.index_dir / SNAPSHOTS_DIR / base_name, self.embedder.dimension
             )
-            vector_index.add(article.language, ids, vectors[offset : offset + len(ids)])
-            offset += len(ids)
-        store.commit()
-    finally:
-        store.close()
-    vector_index.save(folder)
-    expected.write(folder)
-    publish_snapshot(index_dir, name)
-    report.snapshot = name
-    return report
+            if base_name
+            else LanguageVectors(self.embedder.dimension)
+        )
+        vectors.remove(removed_ids)
+        row = 0
+        for language, ids in added_ids:
+            vectors.add(language, ids, embedded[row : row + len(ids)])
+            row += len(ids)
+        for language in vectors.languages():
+            kind = chosen_kind(len(vectors[language]))
+            if kind != vectors[language].kind:
+                ids, matrix = store.all_chunk_vectors(number, language, self.embedder.dimension)
+                vectors[language] = VectorIndex.build(self.embedder.dimension, ids, matrix, kind)
+        tokens = store.live_tokens(number)
+        lexical = LexicalIndex.build(
+            [t.split() for _, _, t in tokens], [i for i, _, _ in tokens], [x for _, x, _ in tokens]
+        )
 
+        name, folder = new_snapshot_folder(self.index_dir, number)
+        vectors.save(folder)
+        lexical.save(folder)
+        self.manifest.write(folder)
+        publish_snapshot(self.index_dir, name)
+        plan.report.snapshot = name
+        remove_stale_snapshots(self.index_dir)
+        store.collect_garbage(number - KEEP_PREVIOUS)
 
-def _copy_store(source: Path, target: Path) -> None:
-    """A consistent copy of the previous snapshot's database (SQLite's backup API)."""
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    if not target.is_file():  # pragma: no cover - backup always creates it
-        shutil.copyfile(source, target)
+    def _chunked(self, article: Article) -> NewArticle:
+        chunks = []
+        for chunk in chunk_article(article.text, self.embedder.count_tokens, self.chunking):
+            spans = sentence_spans(chunk.text)
+            sentences = (
+                [NewSentence(chunk.start + s, chunk.start + e) for s, e in spans]
+                if len(spans) > 1  # a one-sentence chunk's sentence vector equals the chunk's
+                else []
+            )
+            chunks.append(
+                NewChunk(
+                    chunk.ordinal,
+                    chunk.start,
+                    chunk.end,
+                    chunk.text,
+                    tokenize(chunk.text),
+                    sentences,
+                )
+            )
+        return NewArticle(
+            path=article.path,
+            title=article.title,
+            language=article.language,
+            content_hash=article.content_hash,
+            text=article.text,
+            size=article.size,
+            mtime_ns=article.mtime_ns,
+            short_lines=article.short_lines,
+            chunks=chunks,
+        )

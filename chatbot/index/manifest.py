@@ -7,7 +7,7 @@ from pathlib import Path
 from chatbot.chunks import ChunkingSettings
 from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexMismatchError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST_FILE = "manifest.json"
 
 
@@ -36,16 +36,16 @@ class Manifest:
                 f"index manifest {path} is unreadable ({error}): {REBUILD_HINT}"
             ) from None
 
-    def check_compatible(self, expected: "Manifest") -> None:
-        """Raise :class:`IndexMismatchError` unless ``expected`` may extend or search this."""
-        if self.format_version != expected.format_version:
+    def check_embedder(self, embedder: str, dimension: int) -> None:
+        """Raise :class:`IndexMismatchError` unless vectors from ``embedder`` fit this index."""
+        if self.format_version != FORMAT_VERSION:
             raise IndexMismatchError(
                 f"the index has format version {self.format_version}, this program uses "
-                f"{expected.format_version}: {REBUILD_HINT}"
+                f"{FORMAT_VERSION}: {REBUILD_HINT}"
             )
-        if self.embedder != expected.embedder or self.dimension != expected.dimension:
+        if self.embedder != embedder or self.dimension != dimension:
             raise IndexMismatchError(
-                f"the index was built with embedder {self.embedder!r} but {expected.embedder!r} "
+                f"the index was built with embedder {self.embedder!r} but {embedder!r} "
                 f"is selected; select the same embedder (--embedder / CHATBOT_EMBEDDER) or "
                 f"{REBUILD_HINT}"
             )

@@ -4,30 +4,30 @@ Layout of the index folder::
 
     index/
       CURRENT              name of the live snapshot (replaced atomically)
+      metadata.sqlite      articles, chunks, sentences and their vectors, versioned
+                           by snapshot number (see chatbot.index.store)
       snapshots/NAME/      manifest.json, vectors-LANG.faiss (one per language),
-                           metadata.sqlite
+                           lexical/ (BM25)
       .lock                held while `chatbot index` runs
 
-A build writes a complete new snapshot folder, flushes it to disk, and only then
-points ``CURRENT`` at it with an atomic rename. A run killed at any moment leaves
-``CURRENT`` naming the previous, complete snapshot; readers load whatever
-``CURRENT`` names and never see a half-written index.
+A build commits its metadata rows under the next snapshot number, writes a
+complete new snapshot folder, flushes both to disk, and only then points
+``CURRENT`` at the folder with an atomic rename. A run killed at any moment
+leaves ``CURRENT`` naming the previous, complete snapshot, whose rows are still
+in the database; readers load whatever ``CURRENT`` names and never see a
+half-written index. The next run undoes the unpublished rows.
 """
 
 import contextlib
 import os
 import shutil
 import sqlite3
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatbot.index.errors import (
-    REBUILD_HINT,
-    IndexCorruptError,
-    IndexMissingError,
-)
+from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexMissingError
+from chatbot.index.lexical import LexicalIndex
 from chatbot.index.manifest import Manifest
 from chatbot.index.store import STORE_FILE, MetadataStore
 from chatbot.index.vectors import LanguageVectors
@@ -48,9 +48,18 @@ class IndexSnapshot:
     manifest: Manifest
     store: MetadataStore
     vectors: LanguageVectors
+    lexical: LexicalIndex
+
+    @property
+    def number(self) -> int:
+        return snapshot_number(self.name)
 
     def close(self) -> None:
         self.store.close()
+
+
+def snapshot_number(name: str) -> int:
+    return int(name.split("-", 1)[0])
 
 
 def current_snapshot_name(index_dir: Path) -> str | None:
@@ -60,6 +69,20 @@ def current_snapshot_name(index_dir: Path) -> str | None:
         return (index_dir / CURRENT_FILE).read_text("utf-8").strip() or None
     except FileNotFoundError:
         return None
+
+
+def open_store(index_dir: Path, read_only: bool) -> MetadataStore:
+    path = index_dir / STORE_FILE
+    if read_only and not path.is_file():
+        raise IndexCorruptError(f"metadata store {path} is missing: {REBUILD_HINT}")
+    try:
+        store = MetadataStore(path, read_only=read_only)
+        store.check()
+    except sqlite3.DatabaseError as error:
+        raise IndexCorruptError(
+            f"metadata store {path} is unreadable ({error}): {REBUILD_HINT}"
+        ) from None
+    return store
 
 
 def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
@@ -78,16 +101,6 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
             f"a vector file in {folder} is unreadable ({str(error).splitlines()[0]}): "
             f"{REBUILD_HINT}"
         ) from None
-    store_path = folder / STORE_FILE
-    if not store_path.is_file():
-        raise IndexCorruptError(f"metadata store {store_path} is missing: {REBUILD_HINT}")
-    try:
-        store = MetadataStore(store_path, read_only=True)
-        store.check()
-    except sqlite3.DatabaseError as error:
-        raise IndexCorruptError(
-            f"metadata store {store_path} is unreadable ({error}): {REBUILD_HINT}"
-        ) from None
     for language in vectors.languages():
         if vectors[language].dimension != manifest.dimension:
             raise IndexCorruptError(
@@ -95,7 +108,14 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
                 f"{vectors[language].dimension}, the manifest says {manifest.dimension}: "
                 f"{REBUILD_HINT}"
             )
-    return IndexSnapshot(name, folder, manifest, store, vectors)
+    try:
+        lexical = LexicalIndex.load(folder)
+    except (OSError, ValueError) as error:
+        raise IndexCorruptError(
+            f"the lexical index in {folder} is unreadable ({error}): {REBUILD_HINT}"
+        ) from None
+    store = open_store(index_dir, read_only=True)
+    return IndexSnapshot(name, folder, manifest, store, vectors, lexical)
 
 
 def _fsync_path(path: Path) -> None:
@@ -106,9 +126,9 @@ def _fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def new_snapshot_folder(index_dir: Path) -> tuple[str, Path]:
-    """A fresh, empty folder for a snapshot being built (not yet live)."""
-    name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"  # sorts by creation time
+def new_snapshot_folder(index_dir: Path, number: int) -> tuple[str, Path]:
+    """A fresh, empty folder for snapshot ``number`` being built (not yet live)."""
+    name = f"{number:010d}-{uuid.uuid4().hex[:8]}"
     folder = index_dir / SNAPSHOTS_DIR / name
     folder.mkdir(parents=True)
     return name, folder
@@ -117,7 +137,7 @@ def new_snapshot_folder(index_dir: Path) -> tuple[str, Path]:
 def publish_snapshot(index_dir: Path, name: str) -> None:
     """Flush the snapshot's files, then make it live with one atomic rename."""
     folder = index_dir / SNAPSHOTS_DIR / name
-    for path in folder.iterdir():
+    for path in sorted(folder.rglob("*"), reverse=True):
         _fsync_path(path)
     _fsync_path(folder)
     pending = index_dir / f"{CURRENT_FILE}.{uuid.uuid4().hex[:8]}.tmp"
@@ -127,7 +147,6 @@ def publish_snapshot(index_dir: Path, name: str) -> None:
         os.fsync(handle.fileno())
     os.replace(pending, index_dir / CURRENT_FILE)
     _fsync_path(index_dir)
-    remove_stale_snapshots(index_dir)
 
 
 def remove_stale_snapshots(index_dir: Path) -> None:
@@ -139,9 +158,10 @@ def remove_stale_snapshots(index_dir: Path) -> None:
     if not snapshots_dir.is_dir():
         return
     names = sorted(p.name for p in snapshots_dir.iterdir() if p.is_dir())
-    if live not in names:
-        return
-    keep = set(names[max(0, names.index(live) - KEEP_PREVIOUS) : names.index(live) + 1])
+    keep = set()
+    if live in names:
+        position = names.index(live)
+        keep = set(names[max(0, position - KEEP_PREVIOUS) : position + 1])
     for name in names:
         if name not in keep:
             with contextlib.suppress(OSError):

@@ -1,8 +1,16 @@
-"""Metadata of the index in SQLite: articles, their chunks, and the vector units.
+"""Metadata of the index in one SQLite database shared by all snapshots.
 
-A *unit* is one vector in the FAISS index: either a whole chunk or one sentence of
-a chunk. Its id is the FAISS id. Chunks are what gets cited; sentences make
-matching precise and give the highlight.
+Rows are versioned instead of copied: an article row carries the snapshot that
+added it (``added_in``) and the one that removed it (``removed_in``), and snapshot
+N sees the rows with ``added_in <= N < removed_in``. An update inserts and marks
+rows in one transaction and only then publishes snapshot N+1, so the live
+snapshot never sees a half-done change; rows no kept snapshot can see are
+deleted later. This keeps an incremental update proportional to the change, not
+to the corpus.
+
+Each chunk keeps its BM25 tokens and its vector, and each of its sentences its
+vector (float16): retrieval rescoring reads them here, so the FAISS index only
+has to find candidates.
 """
 
 import sqlite3
@@ -12,38 +20,54 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 STORE_FILE = "metadata.sqlite"
-UNIT_CHUNK = 0
-UNIT_SENTENCE = 1
 
 _SCHEMA = """
+PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    path TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
     title TEXT NOT NULL,
     language TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     text TEXT NOT NULL,
-    indexed_at REAL NOT NULL
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    indexed_at REAL NOT NULL,
+    added_in INTEGER NOT NULL,
+    removed_in INTEGER
 );
+CREATE INDEX IF NOT EXISTS articles_by_path ON articles(path);
+CREATE INDEX IF NOT EXISTS articles_by_removal ON articles(removed_in);
+CREATE TABLE IF NOT EXISTS short_lines (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    line TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS short_lines_by_article ON short_lines(article_id);
+CREATE INDEX IF NOT EXISTS short_lines_by_line ON short_lines(line);
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL,
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    tokens TEXT NOT NULL,
+    vector BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_by_article ON chunks(article_id);
-CREATE TABLE IF NOT EXISTS units (
+CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
-    kind INTEGER NOT NULL,
     start INTEGER NOT NULL,
-    end INTEGER NOT NULL
+    end INTEGER NOT NULL,
+    vector BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS units_by_chunk ON units(chunk_id);
+CREATE INDEX IF NOT EXISTS sentences_by_chunk ON sentences(chunk_id);
 """
+_LIVE = "a.added_in <= :n AND (a.removed_in IS NULL OR a.removed_in > :n)"
 
 
 @dataclass(frozen=True)
@@ -53,6 +77,8 @@ class ArticleRecord:
     title: str
     language: str
     content_hash: str
+    size: int
+    mtime_ns: int
     indexed_at: float
     chunks: int
 
@@ -70,19 +96,10 @@ class ChunkRecord:
 
 
 @dataclass(frozen=True)
-class UnitRecord:
-    id: int
-    chunk_id: int
-    kind: int
+class NewSentence:
     start: int
     end: int
-
-
-@dataclass(frozen=True)
-class NewUnit:
-    kind: int
-    start: int
-    end: int
+    """Offsets into the article."""
 
 
 @dataclass(frozen=True)
@@ -91,16 +108,54 @@ class NewChunk:
     start: int
     end: int
     text: str
-    units: Sequence[NewUnit]
+    tokens: list[str]
+    sentences: Sequence[NewSentence]
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    path: str
+    title: str
+    language: str
+    content_hash: str
+    text: str
+    size: int
+    mtime_ns: int
+    short_lines: frozenset[str]
+    chunks: Sequence[NewChunk]
+
+
+@dataclass(frozen=True)
+class ScoringVectors:
+    """Stored vectors of some chunks: ``chunk[i]`` is the vector of ``chunk_ids[i]``;
+    ``sentences[j]`` belongs to ``sentence_chunk[j]`` and spans ``sentence_spans[j]``."""
+
+    chunk_ids: list[int]
+    chunk: np.ndarray
+    sentence_chunk: list[int]
+    sentence_spans: list[tuple[int, int]]
+    sentences: np.ndarray
+
+
+def _blob(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def _matrix(blobs: list[bytes], dimension: int) -> np.ndarray:
+    if not blobs:
+        return np.empty((0, dimension), dtype=np.float32)
+    return (
+        np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(-1, dimension).astype(np.float32)
+    )
 
 
 class MetadataStore:
-    """One SQLite database. Readers may share an instance across threads."""
+    """The database; readers may share one instance across threads."""
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
         uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
-        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
         self._lock = threading.Lock()
         self._db.execute("PRAGMA foreign_keys = ON")
         if not read_only:
@@ -109,9 +164,6 @@ class MetadataStore:
     def close(self) -> None:
         self._db.close()
 
-    def commit(self) -> None:
-        self._db.commit()
-
     def check(self) -> None:
         """Raise ``sqlite3.DatabaseError`` if the file is not a sound database."""
         with self._lock:
@@ -119,111 +171,195 @@ class MetadataStore:
         if result != "ok":
             raise sqlite3.DatabaseError(result)
 
-    # --- articles -----------------------------------------------------------
-    def articles(self) -> list[ArticleRecord]:
+    def _query(self, sql: str, parameters: Sequence | dict = ()) -> list[tuple]:
         with self._lock:
-            rows = self._db.execute(
-                "SELECT a.id, a.path, a.title, a.language, a.content_hash, a.indexed_at, "
-                "(SELECT COUNT(*) FROM chunks c WHERE c.article_id = a.id) "
-                "FROM articles a ORDER BY a.path"
-            ).fetchall()
+            return self._db.execute(sql, parameters).fetchall()
+
+    # --- what a snapshot sees -------------------------------------------------
+    def articles(self, snapshot: int) -> list[ArticleRecord]:
+        rows = self._query(
+            "SELECT a.id, a.path, a.title, a.language, a.content_hash, a.size, a.mtime_ns, "
+            "a.indexed_at, (SELECT COUNT(*) FROM chunks c WHERE c.article_id = a.id) "
+            f"FROM articles a WHERE {_LIVE} ORDER BY a.path",
+            {"n": snapshot},
+        )
         return [ArticleRecord(*row) for row in rows]
 
-    def article_text(self, path: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT text FROM articles WHERE path = ?", (path,)).fetchone()
-        return row[0] if row else None
-
-    def add_article(
-        self,
-        path: str,
-        title: str,
-        language: str,
-        content_hash: str,
-        text: str,
-        chunks: Iterable[NewChunk],
-    ) -> list[int]:
-        """Insert an article with its chunks and units; return the new unit ids in the
-        order the units were given."""
-        cursor = self._db.execute(
-            "INSERT INTO articles (path, title, language, content_hash, text, indexed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (path, title, language, content_hash, text, time.time()),
+    def article_text(self, snapshot: int, path: str) -> str | None:
+        rows = self._query(
+            f"SELECT a.text FROM articles a WHERE a.path = :path AND {_LIVE}",
+            {"n": snapshot, "path": path},
         )
-        article_id = cursor.lastrowid
-        unit_ids: list[int] = []
-        for chunk in chunks:
-            chunk_id = self._db.execute(
-                "INSERT INTO chunks (article_id, ordinal, start, end, text) VALUES (?, ?, ?, ?, ?)",
-                (article_id, chunk.ordinal, chunk.start, chunk.end, chunk.text),
-            ).lastrowid
-            for unit in chunk.units:
-                unit_ids.append(
-                    self._db.execute(
-                        "INSERT INTO units (chunk_id, kind, start, end) VALUES (?, ?, ?, ?)",
-                        (chunk_id, unit.kind, unit.start, unit.end),
-                    ).lastrowid
-                )
-        return unit_ids
+        return rows[0][0] if rows else None
 
-    def remove_article(self, path: str) -> tuple[str, list[int]]:
-        """Delete an article with its chunks and units; return its language and the
-        removed unit ids."""
-        (language,) = self._db.execute(
-            "SELECT language FROM articles WHERE path = ?", (path,)
-        ).fetchone()
-        unit_ids = [
-            row[0]
-            for row in self._db.execute(
-                "SELECT u.id FROM units u JOIN chunks c ON u.chunk_id = c.id "
-                "JOIN articles a ON c.article_id = a.id WHERE a.path = ?",
-                (path,),
-            )
-        ]
-        self._db.execute("DELETE FROM articles WHERE path = ?", (path,))
-        return language, unit_ids
+    def live_short_lines(self, snapshot: int) -> list[tuple[str, str]]:
+        """``(article path, line)`` for every short line of the snapshot's articles."""
+        return self._query(
+            f"SELECT a.path, s.line FROM short_lines s JOIN articles a ON s.article_id = a.id "
+            f"WHERE {_LIVE}",
+            {"n": snapshot},
+        )
 
-    # --- retrieval ----------------------------------------------------------
-    def units(self, unit_ids: Sequence[int]) -> dict[int, UnitRecord]:
-        if not unit_ids:
-            return {}
-        marks = ",".join("?" * len(unit_ids))
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT id, chunk_id, kind, start, end FROM units WHERE id IN ({marks})",
-                [int(i) for i in unit_ids],
-            ).fetchall()
-        return {row[0]: UnitRecord(*row) for row in rows}
+    def live_tokens(self, snapshot: int) -> list[tuple[int, str, str]]:
+        """``(chunk id, language, space-separated tokens)`` of the snapshot, by chunk id."""
+        return self._query(
+            "SELECT c.id, a.language, c.tokens FROM chunks c JOIN articles a ON "
+            f"c.article_id = a.id WHERE {_LIVE} ORDER BY c.id",
+            {"n": snapshot},
+        )
 
-    def units_of_chunks(self, chunk_ids: Sequence[int]) -> list[UnitRecord]:
-        if not chunk_ids:
-            return []
-        marks = ",".join("?" * len(chunk_ids))
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT id, chunk_id, kind, start, end FROM units WHERE chunk_id IN ({marks}) "
-                "ORDER BY id",
-                [int(i) for i in chunk_ids],
-            ).fetchall()
-        return [UnitRecord(*row) for row in rows]
+    def all_chunk_vectors(self, snapshot: int, language: str, dimension: int):
+        """Ids and vectors of a language's chunks in the snapshot (for retraining)."""
+        rows = self._query(
+            "SELECT c.id, c.vector FROM chunks c JOIN articles a ON c.article_id = a.id "
+            f"WHERE {_LIVE} AND a.language = :language ORDER BY c.id",
+            {"n": snapshot, "language": language},
+        )
+        return [r[0] for r in rows], _matrix([r[1] for r in rows], dimension)
 
+    # --- lookups by id (no snapshot filter: ids come from the snapshot's own files) ---
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRecord]:
         if not chunk_ids:
             return {}
-        marks = ",".join("?" * len(chunk_ids))
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT c.id, a.path, a.title, a.language, c.ordinal, c.start, c.end, c.text "
-                f"FROM chunks c JOIN articles a ON c.article_id = a.id WHERE c.id IN ({marks})",
-                [int(i) for i in chunk_ids],
-            ).fetchall()
+        rows = self._query(
+            "SELECT c.id, a.path, a.title, a.language, c.ordinal, c.start, c.end, c.text "
+            f"FROM chunks c JOIN articles a ON c.article_id = a.id WHERE c.id IN "
+            f"({_marks(chunk_ids)})",
+            [int(i) for i in chunk_ids],
+        )
         return {row[0]: ChunkRecord(*row) for row in rows}
 
-    def all_chunks(self) -> list[ChunkRecord]:
-        """Every chunk, in id order (for the lexical index)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT c.id, a.path, a.title, a.language, c.ordinal, c.start, c.end, c.text "
-                "FROM chunks c JOIN articles a ON c.article_id = a.id ORDER BY c.id"
-            ).fetchall()
-        return [ChunkRecord(*row) for row in rows]
+    def scoring_vectors(self, chunk_ids: Sequence[int], dimension: int) -> ScoringVectors:
+        ids = [int(i) for i in chunk_ids]
+        if not ids:
+            empty = np.empty((0, dimension), dtype=np.float32)
+            return ScoringVectors([], empty, [], [], empty)
+        chunk_rows = self._query(
+            f"SELECT id, vector FROM chunks WHERE id IN ({_marks(ids)}) ORDER BY id", ids
+        )
+        sentence_rows = self._query(
+            f"SELECT chunk_id, start, end, vector FROM sentences WHERE chunk_id IN ({_marks(ids)})",
+            ids,
+        )
+        return ScoringVectors(
+            chunk_ids=[r[0] for r in chunk_rows],
+            chunk=_matrix([r[1] for r in chunk_rows], dimension),
+            sentence_chunk=[r[0] for r in sentence_rows],
+            sentence_spans=[(r[1], r[2]) for r in sentence_rows],
+            sentences=_matrix([r[3] for r in sentence_rows], dimension),
+        )
+
+    # --- writing (the builder only) ---------------------------------------------
+    def discard_unpublished(self, live: int) -> None:
+        """Undo the writes of a run that died before publishing snapshot ``live + 1``."""
+        with self._db:
+            self._db.execute("DELETE FROM articles WHERE added_in > ?", (live,))
+            self._db.execute("UPDATE articles SET removed_in = NULL WHERE removed_in > ?", (live,))
+
+    def collect_garbage(self, oldest_kept: int) -> None:
+        """Delete the rows no kept snapshot can see."""
+        with self._db:
+            self._db.execute("DELETE FROM articles WHERE removed_in <= ?", (oldest_kept,))
+
+    def update_stat(self, snapshot: int, path: str, size: int, mtime_ns: int) -> None:
+        with self._db:
+            self._db.execute(
+                f"UPDATE articles AS a SET size = :size, mtime_ns = :mtime WHERE a.path = :path "
+                f"AND {_LIVE}",
+                {"n": snapshot, "path": path, "size": size, "mtime": mtime_ns},
+            )
+
+    def apply(
+        self,
+        new_snapshot: int,
+        removed_paths: Iterable[str],
+        added: Sequence[NewArticle],
+        chunk_vectors: np.ndarray,
+        sentence_vectors: np.ndarray,
+    ) -> tuple[list[int], list[tuple[str, list[int]]]]:
+        """Write one update as snapshot ``new_snapshot`` in a single transaction.
+
+        ``chunk_vectors`` has one row per chunk of ``added`` in order, and
+        ``sentence_vectors`` one per sentence. Returns the removed articles' chunk ids
+        and, per added article, its language and new chunk ids.
+        """
+        live = {"n": new_snapshot - 1}
+        removed_chunks: list[int] = []
+        added_chunks: list[tuple[str, list[int]]] = []
+        now = time.time()
+        with self._db:
+            for path in removed_paths:
+                rows = self._db.execute(
+                    f"SELECT a.id FROM articles a WHERE a.path = :path AND {_LIVE}",
+                    {**live, "path": path},
+                ).fetchall()
+                for (article_id,) in rows:
+                    removed_chunks.extend(
+                        r[0]
+                        for r in self._db.execute(
+                            "SELECT id FROM chunks WHERE article_id = ?", (article_id,)
+                        )
+                    )
+                    self._db.execute(
+                        "UPDATE articles SET removed_in = ? WHERE id = ?",
+                        (new_snapshot, article_id),
+                    )
+            chunk_row = sentence_row = 0
+            for article in added:
+                article_id = self._db.execute(
+                    "INSERT INTO articles (path, title, language, content_hash, text, size, "
+                    "mtime_ns, indexed_at, added_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.path,
+                        article.title,
+                        article.language,
+                        article.content_hash,
+                        article.text,
+                        article.size,
+                        article.mtime_ns,
+                        now,
+                        new_snapshot,
+                    ),
+                ).lastrowid
+                self._db.executemany(
+                    "INSERT INTO short_lines (article_id, line) VALUES (?, ?)",
+                    [(article_id, line) for line in sorted(article.short_lines)],
+                )
+                ids = []
+                for chunk in article.chunks:
+                    chunk_id = self._db.execute(
+                        "INSERT INTO chunks (article_id, ordinal, start, end, text, tokens, "
+                        "vector) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            article_id,
+                            chunk.ordinal,
+                            chunk.start,
+                            chunk.end,
+                            chunk.text,
+                            " ".join(chunk.tokens),
+                            _blob(chunk_vectors[chunk_row]),
+                        ),
+                    ).lastrowid
+                    chunk_row += 1
+                    ids.append(chunk_id)
+                    rows = []
+                    for sentence in chunk.sentences:
+                        rows.append(
+                            (
+                                chunk_id,
+                                sentence.start,
+                                sentence.end,
+                                _blob(sentence_vectors[sentence_row]),
+                            )
+                        )
+                        sentence_row += 1
+                    self._db.executemany(
+                        "INSERT INTO sentences (chunk_id, start, end, vector) VALUES (?, ?, ?, ?)",
+                        rows,
+                    )
+                added_chunks.append((article.language, ids))
+        return removed_chunks, added_chunks
+
+
+def _marks(values: Sequence) -> str:
+    return ",".join("?" * len(values))

@@ -1,23 +1,71 @@
-"""The FAISS vector index: inner product on L2-normalised vectors (cosine), with
-explicit ids so the units of a changed or deleted article can be removed."""
+"""The FAISS vector indexes: one per article language, exact while small and
+approximate past a measured size.
 
+Vectors are L2-normalised, so inner product is cosine. FAISS only finds
+candidates: their final scores come from the vectors kept in the metadata store,
+so an approximate index costs recall of candidates, never wrong scores.
+
+Kinds (``$CHATBOT_VECTOR_INDEX`` = ``auto`` (default), ``flat`` or ``ivf``):
+
+* ``flat``: exact search, 4 bytes a dimension; fastest to update.
+* ``ivf``: inverted lists over k-means cells with 8-bit scalar-quantised vectors
+  (a quarter of the memory) searching ``nprobe`` cells; chosen from
+  :data:`FLAT_LIMIT` vectors on (see ``benchmarks/perf.py`` for the measurements).
+"""
+
+import math
+import os
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+FLAT_LIMIT = 200_000
+"""Past this many vectors in one language, ``auto`` picks ``ivf``."""
+IVF_NPROBE = 24
+IVF_TRAINING_PER_CELL = 40
+
+
+def chosen_kind(count: int) -> str:
+    policy = os.environ.get("CHATBOT_VECTOR_INDEX", "auto").strip().lower()
+    if policy in ("flat", "ivf"):
+        return policy
+    if policy != "auto":
+        raise ValueError(f"CHATBOT_VECTOR_INDEX={policy!r}: use auto, flat or ivf")
+    return "ivf" if count > FLAT_LIMIT else "flat"
+
 
 class VectorIndex:
     def __init__(self, index: faiss.Index) -> None:
         self._index = index
+        if self.kind == "ivf":
+            faiss.extract_index_ivf(index).nprobe = IVF_NPROBE
 
     @classmethod
-    def empty(cls, dimension: int) -> "VectorIndex":
-        return cls(faiss.IndexIDMap2(faiss.IndexFlatIP(dimension)))
+    def build(cls, dimension: int, ids: list[int], vectors: np.ndarray, kind: str) -> "VectorIndex":
+        """A new index of ``kind`` holding ``vectors`` under ``ids``."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if kind == "ivf" and len(ids) >= 1000:
+            cells = int(min(65536, max(16, 4 * math.sqrt(len(ids)))))
+            quantizer = faiss.IndexFlatIP(dimension)
+            index = faiss.IndexIVFScalarQuantizer(
+                quantizer,
+                dimension,
+                cells,
+                faiss.ScalarQuantizer.QT_8bit,
+                faiss.METRIC_INNER_PRODUCT,
+            )
+            sample = np.random.default_rng(0).permutation(len(ids))[: cells * IVF_TRAINING_PER_CELL]
+            index.train(vectors[sample])
+        else:
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        built = cls(index)
+        built.add(ids, vectors)
+        return built
 
     @classmethod
     def load(cls, path: Path) -> "VectorIndex":
-        # faiss.read_index reads its own binary format: no pickle involved.
+        # faiss.read_index reads FAISS's own binary format: no pickle involved.
         return cls(faiss.read_index(str(path)))
 
     def save(self, path: Path) -> None:
@@ -25,6 +73,10 @@ class VectorIndex:
 
     def copy(self) -> "VectorIndex":
         return VectorIndex(faiss.clone_index(self._index))
+
+    @property
+    def kind(self) -> str:
+        return "ivf" if isinstance(self._index, faiss.IndexIVF) else "flat"
 
     @property
     def dimension(self) -> int:
@@ -43,20 +95,17 @@ class VectorIndex:
         if ids:
             self._index.remove_ids(np.asarray(ids, dtype=np.int64))
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Scores and ids, each ``(len(queries), k)``; missing hits have id -1."""
+    def search(self, query: np.ndarray, k: int) -> list[int]:
+        """Ids of the ``k`` nearest vectors to one query vector."""
+        if not len(self):
+            return []
         k = max(1, min(k, len(self)))
-        return self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
-
-    def vectors(self, ids: list[int]) -> np.ndarray:
-        """Stored vectors for ``ids`` (for scoring a chunk's sentences)."""
-        if not ids:
-            return np.empty((0, self.dimension), dtype=np.float32)
-        return np.vstack([self._index.reconstruct(int(i)) for i in ids])
+        _, ids = self._index.search(np.ascontiguousarray(query[None, :], dtype=np.float32), k)
+        return [int(i) for i in ids[0] if i >= 0]
 
 
 class LanguageVectors:
-    """One :class:`VectorIndex` per article language.
+    """One :class:`VectorIndex` of chunk vectors per article language.
 
     Multilingual models score passages in the question's own language higher, so
     retrieval searches each language separately and balances the lists
@@ -85,7 +134,7 @@ class LanguageVectors:
         return LanguageVectors(self.dimension, {k: v.copy() for k, v in self._indexes.items()})
 
     def languages(self) -> list[str]:
-        return [language for language, index in self._indexes.items() if len(index)]
+        return sorted(language for language, index in self._indexes.items() if len(index))
 
     def __len__(self) -> int:
         return sum(len(index) for index in self._indexes.values())
@@ -93,11 +142,15 @@ class LanguageVectors:
     def __getitem__(self, language: str) -> VectorIndex:
         return self._indexes[language]
 
+    def __setitem__(self, language: str, index: VectorIndex) -> None:
+        self._indexes[language] = index
+
     def add(self, language: str, ids: list[int], vectors: np.ndarray) -> None:
         if language not in self._indexes:
-            self._indexes[language] = VectorIndex.empty(self.dimension)
+            self._indexes[language] = VectorIndex.build(self.dimension, [], vectors[:0], "flat")
         self._indexes[language].add(ids, vectors)
 
-    def remove(self, language: str, ids: list[int]) -> None:
-        if language in self._indexes:
-            self._indexes[language].remove(ids)
+    def remove(self, ids: list[int]) -> None:
+        """Remove ``ids`` from whichever language holds them."""
+        for index in self._indexes.values():
+            index.remove(ids)

@@ -33,12 +33,10 @@ import numpy as np
 
 from chatbot.embeddings import Embedder
 from chatbot.index import IndexError_, IndexSnapshot, load_snapshot
-from chatbot.index.manifest import Manifest
 from chatbot.index.snapshot import current_snapshot_name
-from chatbot.index.store import UNIT_SENTENCE, ArticleRecord, ChunkRecord
+from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule
 from chatbot.retrieval.conversation import search_text
-from chatbot.retrieval.lexical import LexicalIndex
 from chatbot.retrieval.question import tidy_question
 from chatbot.text.language import Language, detect_language
 
@@ -102,18 +100,6 @@ class RetrievalResult:
         }
 
 
-@dataclass
-class _LoadedIndex:
-    snapshot: IndexSnapshot
-    lexical: LexicalIndex
-    chunk_ids: np.ndarray
-    """Chunk id of each lexical document."""
-    languages: np.ndarray
-    """Language of each lexical document."""
-    row_of_chunk: dict[int, int]
-    """Lexical document of each chunk id."""
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A chunk under consideration, with the evidence for it."""
@@ -144,53 +130,53 @@ class Retriever:
         self.settings = settings or RetrievalSettings()
         self._reload_lock = threading.Lock()
         self._loaded = self._load(None)
+        self._retired: IndexSnapshot | None = None
+        """The snapshot before the live one: questions that started on it may still be
+        running, so it is closed only at the next switch."""
 
     # --- the index ------------------------------------------------------------
-    def _load(self, name: str | None) -> _LoadedIndex:
+    def _load(self, name: str | None) -> IndexSnapshot:
         snapshot = load_snapshot(self.index_dir, name)
-        snapshot.manifest.check_compatible(
-            Manifest(
-                self.embedder.name,
-                self.embedder.dimension,
-                snapshot.manifest.chunk_max_tokens,
-                snapshot.manifest.chunk_overlap_tokens,
-            )
-        )
-        chunks = snapshot.store.all_chunks()
-        return _LoadedIndex(
-            snapshot=snapshot,
-            lexical=LexicalIndex([c.text for c in chunks]),
-            chunk_ids=np.array([c.id for c in chunks], dtype=np.int64),
-            languages=np.array([c.language for c in chunks]),
-            row_of_chunk={c.id: row for row, c in enumerate(chunks)},
-        )
+        try:
+            snapshot.manifest.check_embedder(self.embedder.name, self.embedder.dimension)
+        except IndexError_:
+            snapshot.close()
+            raise
+        return snapshot
 
     @property
     def snapshot_name(self) -> str:
-        return self._loaded.snapshot.name
+        return self._loaded.name
 
     def reload_if_changed(self) -> bool:
         """Switch to a newly published snapshot, if any. A snapshot that fails to load
         is logged and the current one kept. Returns True when it switched."""
         name = current_snapshot_name(self.index_dir)
-        if name is None or name == self._loaded.snapshot.name:
+        if name is None or name == self._loaded.name:
             return False
         with self._reload_lock:
-            if name == self._loaded.snapshot.name:
+            if name == self._loaded.name:
                 return False
             try:
-                self._loaded = self._load(name)
+                fresh = self._load(name)
             except (IndexError_, OSError) as error:
                 log.warning("keeping the current index: the new one failed to load: %s", error)
                 return False
+            if self._retired is not None:
+                self._retired.close()
+            self._retired, self._loaded = self._loaded, fresh
         log.info("switched to index snapshot %s", name)
         return True
 
     def articles(self) -> list[ArticleRecord]:
-        return self._loaded.snapshot.store.articles()
+        """The articles of the live snapshot, by path."""
+        loaded = self._loaded
+        return loaded.store.articles(loaded.number)
 
     def article_text(self, path: str) -> str | None:
-        return self._loaded.snapshot.store.article_text(path)
+        """The cleaned text of an indexed article (passage offsets point into it)."""
+        loaded = self._loaded
+        return loaded.store.article_text(loaded.number, path)
 
     # --- search ---------------------------------------------------------------
     def search(self, question: str, history: Sequence[str] = (), top_k: int = 5) -> RetrievalResult:
@@ -206,7 +192,7 @@ class Retriever:
         lexical = loaded.lexical.scores(query)
         by_language = {
             lang: self._rank_language(loaded, lang, vector, lexical)
-            for lang in loaded.snapshot.vectors.languages()
+            for lang in loaded.vectors.languages()
         }
         ranked = self._merge(by_language)
         answered = self.settings.abstention.answered(ranked, language)
@@ -245,44 +231,49 @@ class Retriever:
         return merged
 
     def _rank_language(
-        self, loaded: _LoadedIndex, language: str, vector: np.ndarray, lexical: np.ndarray
+        self, snapshot: IndexSnapshot, language: str, vector: np.ndarray, lexical: np.ndarray
     ) -> list[Candidate]:
-        """Candidates in one language, best first, scored on their units."""
-        snapshot, settings = loaded.snapshot, self.settings
-        vectors = snapshot.vectors[language]
-        _, ids = vectors.search(vector[None, :], settings.dense_candidates)
-        units = snapshot.store.units([int(i) for i in ids[0] if i >= 0])
-        chunk_ids = {u.chunk_id for u in units.values()}
-
+        """Candidates in one language, best first, scored on their stored vectors."""
+        settings = self.settings
+        chunk_ids = set(snapshot.vectors[language].search(vector, settings.dense_candidates))
         top_lexical = float(lexical.max()) if lexical.size else 0.0
-        in_language = loaded.languages == language
+        lexical_of: dict[int, float] = {}
         if top_lexical > 0:
-            scores = np.where(in_language, lexical, 0.0)
-            best = np.argsort(-scores)[: settings.lexical_candidates]
-            chunk_ids.update(int(loaded.chunk_ids[i]) for i in best if scores[i] > 0)
-        chunks = snapshot.store.chunks(sorted(chunk_ids))
-        chunk_units = snapshot.store.units_of_chunks(sorted(chunk_ids))
-        if not settings.sentence_units:
-            chunk_units = [u for u in chunk_units if u.kind != UNIT_SENTENCE]
-        similarities = vectors.vectors([u.id for u in chunk_units]) @ vector
+            in_language = np.where(snapshot.lexical.languages == language, lexical, 0.0)
+            best = np.argpartition(-in_language, min(settings.lexical_candidates, len(lexical) - 1))
+            for row in best[: settings.lexical_candidates]:
+                if in_language[row] > 0:
+                    chunk_ids.add(int(snapshot.lexical.chunk_ids[row]))
+            wanted = np.array(sorted(chunk_ids), dtype=np.int64)
+            rows = np.searchsorted(snapshot.lexical.chunk_ids, wanted)  # ids are sorted
+            lexical_of = {
+                int(c): float(lexical[r]) / top_lexical
+                for c, r in zip(wanted, rows, strict=True)
+                if r < len(lexical) and snapshot.lexical.chunk_ids[r] == c
+            }
+        ordered = sorted(chunk_ids)
+        chunks = snapshot.store.chunks(ordered)
+        stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
 
-        best_dense: dict[int, float] = {}
-        best_sentence: dict[int, tuple[float, int, int]] = {}
-        for unit, similarity in zip(chunk_units, similarities.tolist(), strict=True):
-            best_dense[unit.chunk_id] = max(best_dense.get(unit.chunk_id, -1.0), similarity)
-            best = best_sentence.get(unit.chunk_id)
-            if unit.kind == UNIT_SENTENCE and (best is None or similarity > best[0]):
-                best_sentence[unit.chunk_id] = (similarity, unit.start, unit.end)
-        dense = sorted(best_dense.values(), reverse=True)
-        background = float(np.mean(dense[: settings.language_background])) if dense else 0.0
+        dense = dict(zip(stored.chunk_ids, (stored.chunk @ vector).tolist(), strict=True))
+        highlight: dict[int, tuple[float, int, int]] = {}
+        if settings.sentence_units and stored.sentence_chunk:
+            similarities = (stored.sentences @ vector).tolist()
+            for chunk_id, (start, end), similarity in zip(
+                stored.sentence_chunk, stored.sentence_spans, similarities, strict=True
+            ):
+                if similarity > highlight.get(chunk_id, (-2.0, 0, 0))[0]:
+                    highlight[chunk_id] = (similarity, start, end)
+            for chunk_id, (similarity, _, _) in highlight.items():
+                dense[chunk_id] = max(dense.get(chunk_id, -1.0), similarity)
+        best_scores = sorted(dense.values(), reverse=True)[: settings.language_background]
+        background = float(np.mean(best_scores)) if best_scores else 0.0
 
         candidates = []
         for chunk_id, chunk in chunks.items():
-            _, start, end = best_sentence.get(chunk_id, (0.0, chunk.start, chunk.end))
-            lexical_share = (
-                float(lexical[loaded.row_of_chunk[chunk_id]]) / top_lexical if top_lexical else 0.0
-            )
-            score = best_dense.get(chunk_id, 0.0)
+            _, start, end = highlight.get(chunk_id, (0.0, chunk.start, chunk.end))
+            score = dense.get(chunk_id, 0.0)
+            lexical_share = lexical_of.get(chunk_id, 0.0)
             candidates.append(
                 Candidate(
                     chunk=chunk,

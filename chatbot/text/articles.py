@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import dataclass
 
 from chatbot.articles import ArticleFile, SkippedFile
-from chatbot.text.cleaning import clean_text, find_repeated_lines
+from chatbot.text.cleaning import clean_text, repeated_lines, short_lines
 from chatbot.text.language import Language, detect_language
 
 
@@ -17,26 +17,36 @@ class Article:
     """The cleaned text; citations are character offsets into it."""
     content_hash: str
     """Hash of the cleaned text and title: what decides whether to re-embed."""
+    short_lines: frozenset[str]
+    """The raw file's short lines, kept to recognise site chrome across articles."""
+    size: int
+    mtime_ns: int
+
+
+def prepare_article(file: ArticleFile, repeated: frozenset[str]) -> Article | SkippedFile:
+    """Clean one article, given the corpus's repeated lines (site chrome)."""
+    cleaned = clean_text(file.text, repeated, file.title_hint)
+    if not cleaned.text.strip():
+        return SkippedFile(file.path, "no text left after cleaning (empty article)")
+    digest = hashlib.sha256(f"{cleaned.title}\x00{cleaned.text}".encode()).hexdigest()
+    return Article(
+        path=file.path,
+        title=cleaned.title,
+        language=detect_language(cleaned.text),
+        text=cleaned.text,
+        content_hash=digest,
+        short_lines=short_lines(file.text),
+        size=file.size,
+        mtime_ns=file.mtime_ns,
+    )
 
 
 def prepare_articles(files: list[ArticleFile]) -> tuple[list[Article], list[SkippedFile]]:
-    """Clean every article against the whole corpus (for repeated site chrome)."""
-    repeated = find_repeated_lines(file.text for file in files)
+    """Clean a whole corpus at once (site chrome judged across these files)."""
+    repeated = repeated_lines(short_lines(file.text) for file in files)
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
     for file in files:
-        cleaned = clean_text(file.text, repeated, file.title_hint)
-        if not cleaned.text.strip():
-            skipped.append(SkippedFile(file.path, "no text left after cleaning (empty article)"))
-            continue
-        digest = hashlib.sha256(f"{cleaned.title}\x00{cleaned.text}".encode()).hexdigest()
-        articles.append(
-            Article(
-                path=file.path,
-                title=cleaned.title,
-                language=detect_language(cleaned.text),
-                text=cleaned.text,
-                content_hash=digest,
-            )
-        )
+        result = prepare_article(file, repeated)
+        (skipped if isinstance(result, SkippedFile) else articles).append(result)
     return articles, skipped

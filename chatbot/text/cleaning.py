@@ -41,14 +41,24 @@ def _has_letters(line: str) -> bool:
     return any(char.isalpha() for char in line)
 
 
+def short_lines(raw: str) -> frozenset[str]:
+    """The lines of one article short enough to be site chrome if they recur."""
+    return frozenset(
+        line for line in _lines(raw) if line and len(line.split()) <= REPEATED_MAX_WORDS
+    )
+
+
+def repeated_lines(lines_per_article: Iterable[frozenset[str]]) -> frozenset[str]:
+    """The lines found in at least two articles, given each article's short lines."""
+    counts: Counter[str] = Counter()
+    for lines in lines_per_article:
+        counts.update(lines)
+    return frozenset(line for line, count in counts.items() if count >= 2)
+
+
 def find_repeated_lines(raw_texts: Iterable[str]) -> frozenset[str]:
     """Short lines that occur in at least two of the given articles."""
-    counts: Counter[str] = Counter()
-    for raw in raw_texts:
-        counts.update(
-            {line for line in _lines(raw) if line and len(line.split()) <= REPEATED_MAX_WORDS}
-        )
-    return frozenset(line for line, count in counts.items() if count >= 2)
+    return repeated_lines(short_lines(raw) for raw in raw_texts)
 
 
 def _is_navigation(line: str) -> bool:

@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -22,10 +23,12 @@ QUESTIONS = [
 def contents(index_dir: Path) -> dict:
     snapshot = load_snapshot(index_dir)
     try:
-        articles = {
-            a.path: (a.title, a.language, a.content_hash) for a in snapshot.store.articles()
-        }
-        chunks = sorted((c.path, c.start, c.end, c.text) for c in snapshot.store.all_chunks())
+        records = snapshot.store.articles(snapshot.number)
+        articles = {a.path: (a.title, a.language, a.content_hash, a.chunks) for a in records}
+        chunk_ids = [int(i) for i in snapshot.lexical.chunk_ids]
+        chunks = sorted(
+            (c.path, c.start, c.end, c.text) for c in snapshot.store.chunks(chunk_ids).values()
+        )
         return {"articles": articles, "chunks": chunks, "vectors": len(snapshot.vectors)}
     finally:
         snapshot.close()
@@ -106,7 +109,7 @@ def test_interrupted_run_leaves_the_previous_index_usable(articles_copy: Path, t
     assert contents(index_dir) == before
     # A half-written snapshot left behind by a killed run is never loaded, and is
     # cleaned up by the next run.
-    leftover = index_dir / SNAPSHOTS_DIR / "99999999999999999999-deadbeef"
+    leftover = index_dir / SNAPSHOTS_DIR / "9999999999-deadbeef"
     leftover.mkdir()
     (leftover / "vectors-en.faiss").write_bytes(b"half")
     assert contents(index_dir) == before
@@ -127,7 +130,7 @@ def test_corrupt_files_name_the_file_and_the_fix(seeds_index: Path, tmp_path: Pa
 
     shutil.rmtree(index_dir)
     shutil.copytree(seeds_index, index_dir)
-    (folder / "metadata.sqlite").write_bytes(b"not a database at all" * 100)
+    (index_dir / "metadata.sqlite").write_bytes(b"not a database at all" * 100)
     with pytest.raises(IndexCorruptError, match=r"metadata.sqlite.*rebuild"):
         load_snapshot(index_dir)
 
@@ -148,3 +151,37 @@ def test_a_second_run_waits_or_refuses(articles_copy: Path, tmp_path: Path, embe
     index_dir.mkdir()
     with FileLock(str(index_dir / LOCK_FILE)), pytest.raises(IndexBusyError, match="another"):
         update_index(articles_copy, index_dir, embedder, lock_timeout=0.2)
+
+
+def test_site_chrome_shared_by_a_new_article_is_removed_from_the_old_one(tmp_path, embedder):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    body = "Rivers flooded three valleys in the spring, officials said on Monday."
+    index_dir = tmp_path / "index"
+    (articles / "a.txt").write_text(
+        f"Flood news from the valleys\nRiver Times daily edition for the whole region\n{body}",
+        "utf-8",
+    )
+    update_index(articles, index_dir, embedder)
+    retriever = Retriever(index_dir, embedder)
+    assert "River Times daily edition" in retriever.article_text("a.txt")  # not repeated yet
+
+    other = "Bridges over the rivers were closed after the floods, the ministry said."
+    (articles / "b.txt").write_text(
+        f"Bridge news from the city\nRiver Times daily edition for the whole region\n{other}"
+    )
+    update_index(articles, index_dir, embedder)
+    retriever.reload_if_changed()
+    assert "River Times daily edition for the whole region" not in retriever.article_text("b.txt")
+    assert "River Times daily edition for the whole region" not in retriever.article_text("a.txt")
+    assert_same_as_rebuild(articles, index_dir, tmp_path, embedder)
+
+
+def test_touched_but_unchanged_file_is_not_embedded_again(articles_copy, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    update_index(articles_copy, index_dir, embedder)
+    path = articles_copy / EN_2021
+    path.write_text(path.read_text("utf-8"), "utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    report = update_index(articles_copy, index_dir, embedder)
+    assert not report.modified and report.vectors == 0 and report.unchanged == 3
