@@ -262,8 +262,24 @@ class TaskSpec:
     dataset: str
     """``flores``, ``tico19`` or ``seeds``."""
     article_language: str = ""
+    """``en`` or ``prs``; :data:`MIXED`: each article in one of them."""
     query_language: str = ""
+    """``en``, ``prs`` or ``pes``; :data:`MIXED`: the other language than the article's."""
     default: bool = True
+
+
+MIXED = "mixed"
+
+
+def languages_of(spec: TaskSpec, document: Document) -> tuple[str, str]:
+    """The language ``document`` is indexed in and the language it is asked about in."""
+    article = spec.article_language
+    if article == MIXED:
+        article = "en" if _fraction(f"language:{document.key}") < 0.5 else "prs"
+    query = spec.query_language
+    if query == MIXED:
+        query = "prs" if article == "en" else "en"
+    return article, query
 
 
 TASKS = (
@@ -272,6 +288,9 @@ TASKS = (
     TaskSpec("flores-pes-prs", "flores pes→prs", "flores", "prs", "pes"),
     TaskSpec("tico19-prs-en", "tico19 prs→en", "tico19", "en", "prs"),
     TaskSpec("tico19-en-prs", "tico19 en→prs", "tico19", "prs", "en"),
+    # Half the articles in English, half in Dari, each asked about in the other language:
+    # the product's real setting, where the question's own language is a distractor.
+    TaskSpec("flores-mixed", "flores mixed", "flores", MIXED, MIXED),
     TaskSpec("seeds-qa", "seeds QA", "seeds"),
     # Same-language references, only when named: how much the cross-lingual step costs.
     TaskSpec("flores-en-en", "flores en→en", "flores", "en", "en", default=False),
@@ -297,12 +316,16 @@ def select_tasks(selectors: str | None) -> list[TaskSpec]:
     return [t for t in TASKS if t in chosen]
 
 
+def _fraction(key: str) -> float:
+    """A fixed pseudo-random number in [0, 1) for ``key``."""
+    return int(hashlib.sha256(f"{SEED}:{key}".encode()).hexdigest()[:8], 16) / 2**32
+
+
 def in_split(key: str, split: Split) -> bool:
     """Whether rows keyed by ``key`` (an article) belong to ``split``; fixed by a hash."""
     if split == "all":
         return True
-    digest = int(hashlib.sha256(f"{SEED}:split:{key}".encode()).hexdigest()[:8], 16)
-    return (digest / 0xFFFFFFFF < TUNE_SHARE) == (split == "tune")
+    return (_fraction(f"split:{key}") < TUNE_SHARE) == (split == "tune")
 
 
 @dataclass
@@ -315,13 +338,16 @@ class TaskRows:
 def sentence_rows(dataset: Dataset, spec: TaskSpec, split: Split, quick: bool) -> TaskRows:
     """Answerable rows (a sentence of an indexed article, asked in the query language)
     and off-topic rows (sentences of held-out articles), after the split and sampling."""
-    article_lang, query_lang = spec.article_language, spec.query_language
     counts = Counter(
-        normalize_for_matching(s) for d in dataset.indexed for s in set(d.sentences[article_lang])
+        normalize_for_matching(s)
+        for d in dataset.indexed
+        for s in set(d.sentences[languages_of(spec, d)[0]])
     )
     result = TaskRows(rows=[])
     answerable: list[tuple[str, QARow]] = []
     for document in dataset.indexed:
+        article_lang, query_lang = languages_of(spec, document)
+        kind = f"{query_lang}→{article_lang}"
         pairs = zip(document.sentences[query_lang], document.sentences[article_lang], strict=True)
         for number, (query, expect) in enumerate(pairs):
             if len(query.strip()) < MIN_QUERY_CHARS:
@@ -329,12 +355,11 @@ def sentence_rows(dataset: Dataset, spec: TaskSpec, split: Split, quick: bool) -
             elif counts[normalize_for_matching(expect)] > 1:
                 result.excluded["expected sentence in several articles"] += 1
             else:
-                row = QARow(
-                    query, document.file, expect, kind=ANSWERABLE, id=f"{document.key}#{number}"
-                )
+                row = QARow(query, document.file, expect, kind=kind, id=f"{document.key}#{number}")
                 answerable.append((document.key, row))
     off_topic: list[tuple[str, QARow]] = []
     for document in dataset.held_out:
+        article_lang, query_lang = languages_of(spec, document)
         pairs = zip(document.sentences[query_lang], document.sentences[article_lang], strict=True)
         for number, (query, translation) in enumerate(pairs):
             if len(query.strip()) < MIN_QUERY_CHARS:
@@ -449,8 +474,11 @@ def ensure_index(name: str, files: dict[str, bytes], embedder: Embedder, cache: 
     return index_dir
 
 
-def corpus_files(dataset: Dataset, language: str) -> dict[str, bytes]:
-    return {d.file: render_article(d, language).encode("utf-8") for d in dataset.indexed}
+def corpus_files(dataset: Dataset, spec: TaskSpec) -> dict[str, bytes]:
+    """The article files of a task's corpus."""
+    return {
+        d.file: render_article(d, languages_of(spec, d)[0]).encode("utf-8") for d in dataset.indexed
+    }
 
 
 def folder_files(folder: Path) -> dict[str, bytes]:
@@ -825,9 +853,7 @@ def build_task(
     dataset = datasets[spec.dataset]
     rows = sentence_rows(dataset, spec, args.split, args.quick)
     name = f"{spec.dataset}-{spec.article_language}"
-    index_dir = ensure_index(
-        name, corpus_files(dataset, spec.article_language), embedder, args.cache
-    )
+    index_dir = ensure_index(name, corpus_files(dataset, spec), embedder, args.cache)
     return rows, index_dir
 
 
