@@ -5,7 +5,8 @@ How a question is answered:
 
 1. the question is tidied and its language detected;
 2. a follow-up is joined with the earlier question it leans on
-   (:mod:`chatbot.retrieval.conversation`);
+   (:mod:`chatbot.retrieval.conversation`): its vector is the sum of the joined
+   text's and its own, so the new words keep their weight;
 3. dense search: the question's vector against every unit vector (whole chunks
    and their single sentences), so that both a one-sentence question and a
    paragraph-level one find their chunk; a chunk scores as its best unit;
@@ -188,14 +189,19 @@ class Retriever:
         language = detect_language(question)
         query = search_text(question, [tidy_question(h) for h in history if h and h.strip()])
         loaded = self._loaded
-        vector = self.embedder.embed_queries([query])[0]
+        if query == question:
+            vector = self.embedder.embed_queries([question])[0]
+        else:  # a follow-up: the earlier turn gives the topic, the new words the focus
+            with_context, alone = self.embedder.embed_queries([query, question])
+            vector = with_context + alone
+            vector /= np.linalg.norm(vector)
         lexical = loaded.lexical.scores(query)
         by_language = {
             lang: self._rank_language(loaded, lang, vector, lexical)
             for lang in loaded.vectors.languages()
         }
         ranked = self._merge(by_language)
-        answered = self.settings.abstention.answered(ranked, language)
+        answered = self.settings.abstention.answered(by_language, language)
         passages = [
             Passage(
                 rank=rank,
@@ -224,7 +230,7 @@ class Retriever:
         lists = [ranked for ranked in by_language.values() if ranked]
         if not self.settings.balance_languages:
             return sorted((c for ranked in lists for c in ranked), key=lambda c: -c.fused)
-        lists.sort(key=lambda ranked: -max(c.margin for c in ranked))
+        lists.sort(key=lambda ranked: max(c.margin for c in ranked), reverse=True)
         merged = []
         for row in itertools.zip_longest(*lists):
             merged.extend(c for c in row if c is not None)
