@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from chatbot.articles.reader import MAX_ARTICLE_CHARS
 from chatbot.config import Paths, resolve
 from chatbot.embeddings import Embedder, create_embedder
 from chatbot.index import IndexError_
@@ -44,6 +45,11 @@ def _progress_bar(total: int) -> Callable[[int], None]:
 def print_report(report: IndexReport) -> None:
     for skipped in report.skipped:
         _err(f"warning: skipped {skipped.path}: {skipped.reason}")
+    for path in report.truncated:
+        _err(
+            f"warning: {path} is very long; only its first {MAX_ARTICLE_CHARS:,} characters "
+            "are indexed"
+        )
     total = report.unchanged + len(report.added) + len(report.changed)
     _err(
         f"Indexed {total} articles: {len(report.added)} added, {len(report.changed)} changed, "

@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Larger files are skipped: a news article is kilobytes, a 50 MB file is a mistake."""
+MAX_ARTICLE_CHARS = 300_000
+"""Text past this is not indexed (with a warning): a long report still gets its first
+few hundred pages' worth, and one hostile file cannot occupy the embedder for hours."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class ArticleFile:
     title_hint: str | None = None
     size: int = 0
     mtime_ns: int = 0
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,13 @@ def read_article(entry: FileEntry) -> ArticleFile | SkippedFile:
         return SkippedFile(entry.path, f"unreadable ({error.strerror or error})")
     except Exception as error:  # a broken PDF or HTML parser failure must not stop the run
         return SkippedFile(entry.path, f"could not extract text ({type(error).__name__}: {error})")
-    return ArticleFile(entry.path, extracted.text, extracted.title_hint, entry.size, entry.mtime_ns)
+    text, truncated = extracted.text, len(extracted.text) > MAX_ARTICLE_CHARS
+    if truncated:
+        cut = text.rfind(" ", 0, MAX_ARTICLE_CHARS)
+        text = text[: cut if cut > MAX_ARTICLE_CHARS // 2 else MAX_ARTICLE_CHARS]
+    return ArticleFile(
+        entry.path, text, extracted.title_hint, entry.size, entry.mtime_ns, truncated
+    )
 
 
 def read_articles(root: Path) -> tuple[list[ArticleFile], list[SkippedFile]]:

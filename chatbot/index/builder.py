@@ -9,6 +9,7 @@ again too. The result is published as a new snapshot
 index loadable.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from chatbot.text.cleaning import repeated_lines, short_lines
 from chatbot.text.tokens import tokenize
 
 LOCK_TIMEOUT_SECONDS = 600.0
+log = logging.getLogger(__name__)
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
 """Given the number of texts to embed, returns a callback fed with increments."""
@@ -56,6 +58,8 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[SkippedFile] = field(default_factory=list)
+    truncated: list[str] = field(default_factory=list)
+    """Articles indexed only up to :data:`chatbot.articles.reader.MAX_ARTICLE_CHARS`."""
     chunks: int = 0
     """Chunks embedded in this run."""
     vectors: int = 0
@@ -86,7 +90,15 @@ def update_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / LOCK_FILE))
     try:
-        lock.acquire(timeout=lock_timeout)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.warning(
+                "another `chatbot index` is updating %s; waiting up to %.0f s for it",
+                index_dir,
+                lock_timeout,
+            )
+            lock.acquire(timeout=lock_timeout)
     except Timeout:
         raise IndexBusyError(
             f"another `chatbot index` is updating {index_dir}; wait for it to finish and "
@@ -199,6 +211,8 @@ class _Run:
                 kept.discard(file.path)
                 continue
             kept.add(file.path)
+            if file.truncated:
+                report.truncated.append(file.path)
             previous = indexed.get(file.path)
             if previous is None:
                 report.added.append(file.path)

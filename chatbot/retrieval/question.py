@@ -25,6 +25,10 @@ def tidy_question(question: str) -> str:
         " " if unicodedata.category(c) in ("Cc", "Cf") and c != "\u200c" else c for c in cleaned
     )
     cleaned = " ".join(cleaned.split())
-    if not any(c.isalnum() for c in cleaned):
+    if not cleaned:
         raise QuestionError("the question is empty: type a question in English or Dari.")
+    if not any(c.isalnum() for c in cleaned):
+        raise QuestionError(
+            "the question has no words, only symbols: type a question in English or Dari."
+        )
     return cleaned
