@@ -20,8 +20,67 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "characters": {"en": "characters", "prs": "نویسه‌های"},
     "language_en": {"en": "English", "prs": "انگلیسی"},
     "language_prs": {"en": "Dari", "prs": "دری"},
+    # --- the web chat ---------------------------------------------------------------
+    "app_title": {"en": "Ask the news articles", "prs": "از مقاله‌های خبری بپرسید"},
+    "app_intro": {
+        "en": "Ask in English or Dari. Every answer shows the passages it comes from, with "
+        "their article and file.",
+        "prs": "به انگلیسی یا دری بپرسید. هر پاسخ بخش‌هایی را که از آن‌ها آمده است، با نام "
+        "مقاله و فایل آن‌ها نشان می‌دهد.",
+    },
+    "page_language": {"en": "Page language", "prs": "زبان صفحه"},
+    "tab_chat": {"en": "Chat", "prs": "گفتگو"},
+    "tab_articles": {"en": "Articles", "prs": "مقاله‌ها"},
+    "question_label": {"en": "Your question", "prs": "پرسش شما"},
+    "question_placeholder": {
+        "en": "Type a question in English or Dari …",
+        "prs": "پرسش خود را به انگلیسی یا دری بنویسید …",
+    },
+    "ask": {"en": "Ask", "prs": "بپرس"},
+    "new_conversation": {"en": "New conversation", "prs": "گفتگوی تازه"},
+    "examples": {"en": "Try one of these questions:", "prs": "یکی از این پرسش‌ها را بیازمایید:"},
+    "searching": {"en": "Searching the articles …", "prs": "در حال جستجو در مقاله‌ها …"},
+    "question_error": {
+        "en": "This question cannot be searched:",
+        "prs": "این پرسش را نمی‌توان جستجو کرد:",
+    },
+    "citation_file": {"en": "file", "prs": "فایل"},
+    "show_article": {"en": "Show the whole article", "prs": "نمایش کامل مقاله"},
+    "articles_empty": {
+        "en": "No articles are indexed yet.",
+        "prs": "هنوز هیچ مقاله‌ای نمایه نشده است.",
+    },
+    "column_title": {"en": "Title", "prs": "عنوان"},
+    "column_language": {"en": "Language", "prs": "زبان"},
+    "column_chunks": {"en": "Passages", "prs": "بخش‌ها"},
+    "column_indexed": {"en": "Indexed", "prs": "زمان نمایه‌سازی"},
+    "column_file": {"en": "File", "prs": "فایل"},
+    "refresh": {"en": "Refresh", "prs": "تازه‌سازی"},
+    "upload_label": {
+        "en": "Add an article (.txt, .md, .html or .pdf)",
+        "prs": "افزودن مقاله (فایل txt، md، html یا pdf)",
+    },
+    "upload_button": {"en": "Add and index", "prs": "افزودن و نمایه‌سازی"},
+    "upload_missing": {"en": "Choose a file first.", "prs": "نخست یک فایل برگزینید."},
+    "upload_saved": {"en": "Saved as {name}.", "prs": "با نام {name} ذخیره شد."},
+    "indexing_started": {"en": "Indexing is starting …", "prs": "نمایه‌سازی آغاز می‌شود …"},
+    "indexing_progress": {
+        "en": "Indexing: {done} of {total} passages embedded …",
+        "prs": "در حال نمایه‌سازی: {done} از {total} بخش پردازش شد …",
+    },
+    "indexing_done": {
+        "en": "Index up to date: {added} added, {changed} changed, {removed} removed.",
+        "prs": "نمایه به‌روز است: {added} افزوده، {changed} تغییر یافته، {removed} حذف شده.",
+    },
+    "indexing_skipped": {
+        "en": "Skipped {path}: {reason}",
+        "prs": "{path} کنار گذاشته شد: {reason}",
+    },
+    "indexing_failed": {"en": "Indexing failed: {error}", "prs": "نمایه‌سازی ناکام ماند: {error}"},
 }
 
 
-def message(key: str, language: Language) -> str:
-    return MESSAGES[key][language]
+def message(key: str, language: Language, **values: object) -> str:
+    """The sentence ``key`` in ``language``, with ``{placeholders}`` filled from ``values``."""
+    text = MESSAGES[key][language]
+    return text.format(**values) if values else text
