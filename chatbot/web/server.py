@@ -1,0 +1,105 @@
+"""``chatbot serve``: check the options, make sure there is an index, start the chat.
+
+The chat binds 127.0.0.1 unless ``--host`` says otherwise. Exposed on a network
+address it should have a password (``--auth USER:PASSWORD`` or ``$CHATBOT_AUTH``),
+which guards the page and the API alike; without one it warns loudly, and it
+refuses uploads outright.
+"""
+
+import argparse
+import ipaddress
+import os
+import sys
+
+from chatbot.articles.reader import MAX_FILE_BYTES
+from chatbot.cli import load_embedder, run_index
+from chatbot.config import Paths
+from chatbot.index.snapshot import current_snapshot_name
+from chatbot.retrieval import Retriever
+from chatbot.web.app import build_app
+from chatbot.web.indexing import BackgroundIndexer
+from chatbot.web.style import CSS, HEAD, THEME
+from chatbot.web.watch import ArticleWatcher
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """``USER:PASSWORD`` (the password may contain colons) as a pair; None if unset."""
+    if not value:
+        return None
+    user, colon, password = value.partition(":")
+    if not colon or not user or not password:
+        raise ValueError("--auth and CHATBOT_AUTH take USER:PASSWORD, both non-empty")
+    return user, password
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses reachable only from this machine; a host name other than
+    ``localhost`` counts as exposed, since it may resolve to anything."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str, port: int) -> str:
+    rule = "!" * 78
+    return (
+        f"{rule}\n"
+        f"WARNING: the chat will listen on {host}:{port} WITHOUT A PASSWORD.\n"
+        "Anyone who can reach this machine on the network can use it and read the articles.\n"
+        "Set one with --auth USER:PASSWORD or CHATBOT_AUTH=USER:PASSWORD, or leave out\n"
+        "--host to listen on 127.0.0.1 only.\n"
+        f"{rule}"
+    )
+
+
+def serve(args: argparse.Namespace, paths: Paths) -> int:
+    auth = parse_auth(args.auth or os.environ.get("CHATBOT_AUTH"))
+    if not is_loopback(args.host) and auth is None:
+        if args.allow_upload:
+            raise ValueError(
+                f"--allow-upload on {args.host} needs a password: add --auth USER:PASSWORD "
+                "(or set CHATBOT_AUTH), or leave out --host"
+            )
+        print(exposure_warning(args.host, args.port), file=sys.stderr, flush=True)
+
+    embedder = load_embedder(paths.embedder)
+    if current_snapshot_name(paths.index) is None:
+        print(
+            f"No index in {paths.index} yet: building it from {paths.articles} …",
+            file=sys.stderr,
+            flush=True,
+        )
+        run_index(paths, embedder, rebuild=False)
+    retriever = Retriever(paths.index, embedder)
+
+    indexer = None
+    if args.watch or args.allow_upload:
+        indexer = BackgroundIndexer(paths.articles, paths.index, embedder, retriever)
+    watcher = None
+    if args.watch and indexer is not None:
+        watcher = ArticleWatcher(paths.articles, indexer.request)
+        watcher.start()
+
+    app = build_app(retriever, indexer, allow_upload=args.allow_upload)
+    try:
+        app.launch(
+            server_name=args.host,
+            server_port=args.port,
+            auth=auth,
+            theme=THEME,
+            css=CSS,
+            head=HEAD,
+            max_file_size=MAX_FILE_BYTES,
+            footer_links=["api"],
+            ssr_mode=False,
+        )
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        print(f"error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if watcher is not None:
+            watcher.stop()
+    return 0
