@@ -1,0 +1,120 @@
+"""HTML rendering of answers: escaping, highlights, direction, abstention."""
+
+from chatbot.answer.messages import message
+from chatbot.index.builder import IndexReport
+from chatbot.index.store import ArticleRecord
+from chatbot.retrieval import Passage, RetrievalResult
+from chatbot.web.indexing import IndexStatus
+from chatbot.web.render import (
+    render_answer,
+    render_articles,
+    render_index_status,
+    render_question,
+    render_question_error,
+)
+
+HOSTILE = (
+    'Intro. <script>alert(1)</script> The <img src=x onerror="alert(2)"> best sentence. '
+    "[link](javascript:alert(3)) $$x$$ tail."
+)
+ARTICLE = "Title line\n\n" + HOSTILE + "\n\nLast paragraph."
+
+
+def _passage(**changes) -> Passage:
+    start = ARTICLE.index(HOSTILE)
+    best = HOSTILE.index("The <img")
+    fields = {
+        "rank": 1,
+        "score": 0.9,
+        "article": "a<b>.txt",
+        "title": "Title <i>line</i>",
+        "language": "en",
+        "start": start,
+        "end": start + len(HOSTILE),
+        "text": HOSTILE,
+        "highlight_start": best,
+        "highlight_end": HOSTILE.index(" [link]"),
+    }
+    return Passage(**{**fields, **changes})
+
+
+def _result(answered: bool = True, language: str = "en", **changes) -> RetrievalResult:
+    return RetrievalResult("question?", language, answered, [_passage(**changes)])
+
+
+def test_article_text_is_escaped_everywhere():
+    html = render_answer(_result(), {"a<b>.txt": ARTICLE}.get)
+    for raw in ("<script", "<img", "<i>", "<b>"):
+        assert raw not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "onerror=&quot;alert(2)&quot;" in html
+    assert "a&lt;b&gt;.txt" in html and "Title &lt;i&gt;line&lt;/i&gt;" in html
+    assert "[link](javascript:alert(3))" in html  # Markdown is left as text
+
+
+def test_best_sentence_is_marked_in_the_passage_and_in_the_article():
+    html = render_answer(_result(), {"a<b>.txt": ARTICLE}.get)
+    best = '<mark class="qa-best">The &lt;img src=x onerror=&quot;alert(2)&quot;&gt; best sentence.'
+    assert html.count(best) == 2
+    article = html[html.index('class="qa-article"') :]
+    assert article.index("Title line") < article.index('<mark class="qa-in-article">')
+    assert article.index("tail.</mark>") < article.index("Last paragraph.")
+
+
+def test_article_view_is_left_out_when_the_article_changed():
+    html = render_answer(_result(), {"a<b>.txt": "a different text"}.get)
+    assert "qa-source" not in html and "qa-best" in html
+    assert "qa-source" not in render_answer(_result(), {}.get)
+
+
+def test_dari_answer_reads_right_to_left_with_dari_labels():
+    html = render_answer(_result(language="prs"), {"a<b>.txt": ARTICLE}.get)
+    assert html.startswith('<div class="qa-answer" dir="rtl" lang="fa-AF">')
+    assert message("lead", "prs") in html and message("show_article", "prs") in html
+    assert message("language_en", "prs") in html
+    assert '<blockquote class="qa-text" dir="ltr" lang="en">' in html  # the passage is English
+    assert '<span class="qa-rank">[۱]</span>' in html
+
+
+def test_unanswered_question_says_so_and_folds_the_closest_passages():
+    html = render_answer(_result(answered=False), {}.get)
+    assert message("no_answer", "en") in html and message("lead", "en") not in html
+    assert html.index('<details class="qa-closest">') < html.index('class="qa-passage"')
+
+
+def test_question_and_error_carry_their_direction():
+    assert render_question("<b>چند کشور؟</b>") == (
+        '<div class="qa-question" dir="rtl" lang="fa-AF">&lt;b&gt;چند کشور؟&lt;/b&gt;</div>'
+    )
+    error = render_question_error("the question is empty", "prs")
+    assert 'dir="rtl"' in error and '<p dir="ltr" lang="en">the question is empty</p>' in error
+
+
+def test_article_list_and_index_status_are_escaped():
+    record = ArticleRecord(
+        id=1,
+        path="x<y>.txt",
+        title="<script>t</script>",
+        language="prs",
+        content_hash="hash",
+        size=10,
+        mtime_ns=0,
+        indexed_at=0.0,
+        chunks=3,
+    )
+    table = render_articles([record], "en")
+    assert "<script>" not in table and "&lt;script&gt;t&lt;/script&gt;" in table
+    assert '<td dir="rtl" lang="fa-AF">' in table and "<td>Dari</td>" in table
+    assert "<td>۳</td>" in render_articles([record], "prs")
+    assert message("articles_empty", "prs") in render_articles([], "prs")
+
+    report = IndexReport(added=["a.txt"])
+    status = IndexStatus(False, 0, 0, report, None, 1)
+    html = render_index_status(status, "en", note="Saved as <x>.txt.")
+    assert "Saved as &lt;x&gt;.txt." in html and "1 added" in html
+    running = IndexStatus(True, 16, 40, None, None, 0)
+    assert "16 of 40" in render_index_status(running, "en")
+    assert "۱۶ از ۴۰" in render_index_status(running, "prs")
+    not_started = render_index_status(status, "en", waiting=True)
+    assert message("indexing_started", "en") in not_started and "added" not in not_started
+    assert render_index_status(IndexStatus(False, 0, 0, None, None, 0), "en") == ""
