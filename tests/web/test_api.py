@@ -1,0 +1,48 @@
+"""The chat's API through gradio_client, and the password in front of page and API."""
+
+import httpx
+import pytest
+from gradio_client import Client
+
+from tests.conftest import EN_2021, EN_2025
+from tests.web.conftest import PASSWORD, USER
+
+PASSAGE_KEYS = {"rank", "score", "article", "title", "language", "start", "end", "text"}
+
+
+@pytest.fixture(scope="module")
+def client(server) -> Client:
+    return Client(server.url, auth=(USER, PASSWORD), verbose=False)
+
+
+def test_ask_returns_the_json_of_chatbot_ask(client):
+    result = client.predict(
+        "In how many countries was the government itself the trafficker?", [], api_name="/ask"
+    )
+    assert set(result) == {"question", "language", "answered", "passages"}
+    assert result["answered"] is True and result["language"] == "en"
+    first = result["passages"][0]
+    assert set(first) == PASSAGE_KEYS
+    assert first["rank"] == 1 and first["article"] == EN_2021 and "11 countries" in first["text"]
+
+
+def test_ask_with_history_answers_a_follow_up(client):
+    earlier = "How much revenue did the Cuban regime generate from exporting medical services?"
+    result = client.predict("And in which year was that?", [earlier], api_name="/ask")
+    assert result["passages"][0]["article"] == EN_2025
+    assert "2022" in result["passages"][0]["text"]
+
+
+def test_an_empty_question_is_an_error_with_the_reason(client):
+    with pytest.raises(Exception, match="empty"):
+        client.predict("   ", [], api_name="/ask")
+
+
+def test_without_the_password_page_config_and_api_are_refused(server):
+    call = httpx.post(f"{server.url}/gradio_api/call/ask", json={"data": ["hello", []]})
+    assert call.status_code == 401
+    assert httpx.get(f"{server.url}/config").status_code == 401
+    wrong = httpx.post(f"{server.url}/login", data={"username": USER, "password": "guess"})
+    assert wrong.status_code >= 400
+    with pytest.raises(Exception):  # noqa: B017 - whatever the client raises, it must refuse
+        Client(server.url, verbose=False)
