@@ -23,10 +23,13 @@ def direction(locator: Locator) -> str:
 
 
 def screenshot_conversation(page: Page, path: Path) -> None:
-    """Save the page with the conversation scrolled back to its first question."""
-    page.locator("#qa-chat .qa-question").first.evaluate(
-        "element => element.scrollIntoView({block: 'start'})"
-    )
-    page.evaluate("window.scrollTo(0, 0)")
+    """Save the page with the conversation scrolled back to its top. The chat scrolls
+    itself to the bottom while an answer settles, so scroll until it stays put."""
+    messages = page.locator("#qa-chat .bubble-wrap")  # Gradio's scrolling message list
+    for _ in range(20):
+        messages.evaluate("box => { box.scrollTop = 0; }")
+        page.wait_for_timeout(500)
+        if messages.evaluate("box => box.scrollTop") == 0:
+            break
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), animations="disabled")

@@ -73,11 +73,15 @@ def test_follow_up_uses_the_earlier_question(page):
     assert page.locator("#qa-chat button.example").count() == 4
 
 
-def test_example_question_on_the_empty_chat_then_an_empty_one(page):
+def test_example_then_unanswerable_and_empty_questions(page):
     page.locator("#qa-chat button.example").first.click()
     answer = page.locator("#qa-chat .qa-answer:not(.qa-pending)").first
     answer.wait_for(timeout=30_000)
     assert EN_2021 in answer.locator(".qa-file").first.inner_text()
+
+    unrelated = ask(page, "بهترین دستور پخت قابلی پلو چیست؟")  # a recipe: not in the news
+    assert unrelated.locator(".qa-lead").inner_text() == message("no_answer", "prs")
+    assert not unrelated.locator(".qa-passage").first.is_visible()  # folded away
 
     refused = ask(page, "  ?  ")
     assert "qa-error" in refused.get_attribute("class")
