@@ -27,7 +27,6 @@ CSS = f"""
 .qa-question, .qa-answer, .qa-answer [dir] {{ text-align: start; }}
 .qa-answer p {{ margin: 0 0 0.5em; }}
 .qa-lead {{ font-weight: 600; }}
-.qa-no-answer {{ font-weight: 600; }}
 .qa-passage {{
   margin: 0.8em 0; padding-top: 0.6em; border-top: 1px solid var(--border-color-primary);
 }}
@@ -39,8 +38,8 @@ CSS = f"""
   margin: 0; padding: 0.2em 0.8em; white-space: pre-wrap;
   border-inline-start: 3px solid var(--color-accent);
 }}
-mark.qa-best {{ background: #fde68a; color: inherit; padding: 0 0.1em; border-radius: 2px; }}
-mark.qa-in-article {{ background: #e0f2fe; color: inherit; }}
+mark.qa-best {{ background: #fde68a; color: #111827; padding: 0 0.1em; border-radius: 2px; }}
+mark.qa-in-article {{ background: #e0f2fe; color: #111827; }}
 .qa-source summary, .qa-closest summary {{ cursor: pointer; color: var(--link-text-color); }}
 .qa-source summary {{ font-size: 0.9em; margin-top: 0.3em; }}
 .qa-article {{
@@ -61,7 +60,6 @@ mark.qa-in-article {{ background: #e0f2fe; color: inherit; }}
 html[dir="rtl"] .block, html[dir="rtl"] [data-testid="block-label"] {{ direction: rtl; }}
 html[dir="rtl"] [data-testid="block-label"].float {{ left: auto; right: 6px; }}
 html[dir="rtl"] #qa-question textarea:placeholder-shown {{ text-align: right; }}
-
 """
 
 HEAD = """

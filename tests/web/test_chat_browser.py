@@ -35,6 +35,8 @@ def test_english_question_cites_its_passages(page):
     in_place = article.locator("mark.qa-in-article")
     assert "11 countries" in in_place.inner_text()
     assert len(article.inner_text()) > len(in_place.inner_text())
+    # The article box has scrolled down to the passage.
+    page.wait_for_function("box => box.scrollTop > 0", arg=article.element_handle(), timeout=5000)
 
 
 def test_dari_page_and_question_read_right_to_left(page):
