@@ -8,27 +8,48 @@ MAX_QUESTION_CHARS = 2000
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+_REASONS = {
+    "too_long": {
+        "en": "the question is {length:,} characters long; the limit is {limit:,}. "
+        "Ask a shorter question.",
+        "prs": "پرسش {length:,} نویسه دارد و حد آن {limit:,} نویسه است. پرسش کوتاه‌تری بنویسید.",
+    },
+    "empty": {
+        "en": "the question is empty: type a question in English or Dari.",
+        "prs": "پرسش خالی است: پرسش خود را به انگلیسی یا دری بنویسید.",
+    },
+    "no_words": {
+        "en": "the question has no words, only symbols: type a question in English or Dari.",
+        "prs": "پرسش هیچ واژه‌ای ندارد و تنها نشانه است: پرسش خود را به انگلیسی یا دری بنویسید.",
+    },
+}
+
+
 class QuestionError(ValueError):
-    """The question cannot be searched; the message says why and what to do."""
+    """The question cannot be searched; the message says why and what to do, in English
+    by default and in Dari with :meth:`in_language`."""
+
+    def __init__(self, reason: str, **values: int) -> None:
+        self.reason = reason
+        self.values = values
+        super().__init__(self.in_language("en"))
+
+    def in_language(self, language: str) -> str:
+        return _REASONS[self.reason][language].format(**self.values)
 
 
 def tidy_question(question: str) -> str:
     """Drop control characters and stray direction marks, fold whitespace; raise
     :class:`QuestionError` for empty or oversized input."""
     if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"the question is {len(question):,} characters long; the limit is "
-            f"{MAX_QUESTION_CHARS:,}. Ask a shorter question."
-        )
+        raise QuestionError("too_long", length=len(question), limit=MAX_QUESTION_CHARS)
     cleaned = _INVISIBLE.sub("", question)
     cleaned = "".join(
         " " if unicodedata.category(c) in ("Cc", "Cf") and c != "\u200c" else c for c in cleaned
     )
     cleaned = " ".join(cleaned.split())
     if not cleaned:
-        raise QuestionError("the question is empty: type a question in English or Dari.")
+        raise QuestionError("empty")
     if not any(c.isalnum() for c in cleaned):
-        raise QuestionError(
-            "the question has no words, only symbols: type a question in English or Dari."
-        )
+        raise QuestionError("no_words")
     return cleaned

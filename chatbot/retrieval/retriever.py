@@ -91,6 +91,9 @@ class RetrievalResult:
     language: Language
     answered: bool
     passages: list[Passage]
+    snapshot: int = 0
+    """The index snapshot searched: :meth:`Retriever.article_text` with it gives the
+    article text the passage offsets point into, even after a newer index went live."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -131,9 +134,6 @@ class Retriever:
         self.settings = settings or RetrievalSettings()
         self._reload_lock = threading.Lock()
         self._loaded = self._load(None)
-        self._retired: IndexSnapshot | None = None
-        """The snapshot before the live one: questions that started on it may still be
-        running, so it is closed only at the next switch."""
 
     # --- the index ------------------------------------------------------------
     def _load(self, name: str | None) -> IndexSnapshot:
@@ -163,9 +163,9 @@ class Retriever:
             except (IndexError_, OSError) as error:
                 log.warning("keeping the current index: the new one failed to load: %s", error)
                 return False
-            if self._retired is not None:
-                self._retired.close()
-            self._retired, self._loaded = self._loaded, fresh
+            # The old snapshot is not closed here: questions that started on it may still
+            # be running. Its database connection closes when the last one lets it go.
+            self._loaded = fresh
         log.info("switched to index snapshot %s", name)
         return True
 
@@ -174,10 +174,12 @@ class Retriever:
         loaded = self._loaded
         return loaded.store.articles(loaded.number)
 
-    def article_text(self, path: str) -> str | None:
-        """The cleaned text of an indexed article (passage offsets point into it)."""
+    def article_text(self, path: str, snapshot: int | None = None) -> str | None:
+        """The cleaned text of an indexed article in the live snapshot or, given a
+        result's ``snapshot``, in that one while it is kept (the live one and the one
+        before)."""
         loaded = self._loaded
-        return loaded.store.article_text(loaded.number, path)
+        return loaded.store.article_text(loaded.number if snapshot is None else snapshot, path)
 
     # --- search ---------------------------------------------------------------
     def search(self, question: str, history: Sequence[str] = (), top_k: int = 5) -> RetrievalResult:
@@ -217,7 +219,7 @@ class Retriever:
             )
             for rank, c in enumerate(ranked[: max(1, top_k)], start=1)
         ]
-        return RetrievalResult(question, language, answered, passages)
+        return RetrievalResult(question, language, answered, passages, loaded.number)
 
     def _merge(self, by_language: dict[str, list[Candidate]]) -> list[Candidate]:
         """One list from the per-language lists.

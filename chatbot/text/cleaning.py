@@ -23,7 +23,7 @@ NAVIGATION_MAX_WORDS = 5
 REPEATED_MAX_WORDS = 8
 """Lines up to this length that recur across articles are treated as site chrome."""
 TITLE_MIN_WORDS = 3
-TITLE_MAX_CHARS = 120
+TITLE_MAX_CHARS = 80
 _SENTENCE_END = tuple('.!?؟۔:;؛"”»)')
 
 

@@ -86,9 +86,12 @@ def build_app(
             result = search(question, conversation.questions)
         except QuestionError as error:
             language = detect_language(question) if question.strip() else page_language
-            reply, asked = render_question_error(str(error), language), conversation.questions
+            reply = render_question_error(error.in_language(language), language)
+            asked = conversation.questions
         else:
-            reply = render_answer(result, retriever.article_text)
+            reply = render_answer(
+                result, lambda path: retriever.article_text(path, result.snapshot)
+            )
             asked = (*conversation.questions, question)
         done = Conversation(asked, (*shown, _bot(reply)))
         yield "", list(done.messages), done
