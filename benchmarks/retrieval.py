@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+from filelock import FileLock
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script: make ``chatbot`` importable
@@ -56,6 +57,8 @@ DEFAULT_DATA = REPO_ROOT.parent / "shared" / "eval"
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "chatbot-retrieval-benchmark"
 SEEDS_DIR = REPO_ROOT / "seeds"
 SEEDS_QA = REPO_ROOT / "tests" / "data" / "seeds_qa.jsonl"
+BUILT_FILE = "built.json"
+"""Written last into a cached index folder: a folder without it is incomplete and rebuilt."""
 INDEXING_CODE = ("articles", "text", "chunks", "index", "embeddings")
 """Packages of ``chatbot`` whose code decides what an index holds (part of the cache key)."""
 
@@ -447,14 +450,21 @@ def _progress(label: str) -> Callable[[int], Callable[[int], None]]:
 
 def ensure_index(name: str, files: dict[str, bytes], embedder: Embedder, cache: Path) -> Path:
     """The index of ``files``, built once into ``cache`` and reused while the files,
-    the embedder and the indexing code stay the same."""
+    the embedder and the indexing code stay the same. A lock keeps two benchmark runs
+    from building the same index at once (the second waits, then reuses it)."""
     folder = cache / f"{name}-{corpus_key(files, embedder)}"
-    index_dir = folder / "index"
-    built = folder / "built.json"
-    if built.is_file():
-        note(f"{name}: cached index {index_dir}")
-        return index_dir
-    articles = folder / "articles"
+    cache.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder.with_suffix(".lock"))):
+        if not (folder / BUILT_FILE).is_file():
+            _build_index(name, files, embedder, folder)
+        else:
+            note(f"{name}: cached index {folder / 'index'}")
+    return folder / "index"
+
+
+def _build_index(name: str, files: dict[str, bytes], embedder: Embedder, folder: Path) -> None:
+    """Write the article files and index them with the product's builder."""
+    articles, index_dir = folder / "articles", folder / "index"
     shutil.rmtree(folder, ignore_errors=True)
     articles.mkdir(parents=True)
     for file_name, content in files.items():
@@ -467,11 +477,8 @@ def ensure_index(name: str, files: dict[str, bytes], embedder: Embedder, cache: 
     )
     for skipped in report.skipped:
         note(f"  skipped {skipped.path}: {skipped.reason}")
-    built.write_text(
-        json.dumps({"articles": len(files), "chunks": report.chunks, "vectors": report.vectors}),
-        "utf-8",
-    )
-    return index_dir
+    summary = {"articles": len(files), "chunks": report.chunks, "vectors": report.vectors}
+    (folder / BUILT_FILE).write_text(json.dumps(summary), "utf-8")
 
 
 def corpus_files(dataset: Dataset, spec: TaskSpec) -> dict[str, bytes]:
