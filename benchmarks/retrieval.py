@@ -407,7 +407,7 @@ def quick_sample(rows: list[QARow]) -> list[QARow]:
 def seeds_rows(path: Path, split: Split, quick: bool) -> TaskRows:
     """The hand-written QA rows over ``seeds/`` (split by row id)."""
     if not path.is_file():
-        return TaskRows(rows=[], note=f"skipped: {path.relative_to(REPO_ROOT)} does not exist yet")
+        return TaskRows(rows=[], note=f"skipped: {path} does not exist yet")
     rows = [row for row in load_rows(path) if in_split(f"seeds:{row.id}", split)]
     return TaskRows(rows=quick_sample(rows) if quick else rows)
 
