@@ -20,6 +20,7 @@ from filelock import FileLock, Timeout
 from chatbot.articles import FileEntry, SkippedFile, read_article, scan_articles
 from chatbot.chunks import ChunkingSettings, chunk_article, sentence_spans
 from chatbot.embeddings import Embedder
+from chatbot.index.background import write_background
 from chatbot.index.errors import REBUILD_HINT, IndexError_, IndexMismatchError
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.manifest import Manifest
@@ -285,6 +286,8 @@ class _Run:
         name, folder = new_snapshot_folder(self.index_dir, number)
         vectors.save(folder)
         lexical.save(folder)
+        previous = self.index_dir / SNAPSHOTS_DIR / base_name if base_name else None
+        write_background(folder, self.embedder, previous)
         self.manifest.write(folder)
         publish_snapshot(self.index_dir, name)
         plan.report.snapshot = name

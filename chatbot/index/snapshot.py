@@ -7,7 +7,7 @@ Layout of the index folder::
       metadata.sqlite      articles, chunks, sentences and their vectors, versioned
                            by snapshot number (see chatbot.index.store)
       snapshots/NAME/      manifest.json, vectors-LANG.faiss (one per language),
-                           lexical/ (BM25)
+                           lexical/ (BM25), background.npy/.json (abstention baseline)
       .lock                held while `chatbot index` runs
 
 A build commits its metadata rows under the next snapshot number, writes a
@@ -26,6 +26,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from chatbot.index.background import Background, read_background
 from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexMissingError
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.manifest import Manifest
@@ -49,6 +50,7 @@ class IndexSnapshot:
     store: MetadataStore
     vectors: LanguageVectors
     lexical: LexicalIndex
+    background: Background
 
     @property
     def number(self) -> int:
@@ -110,12 +112,14 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
             )
     try:
         lexical = LexicalIndex.load(folder)
+        background = read_background(folder)
     except (OSError, ValueError) as error:
         raise IndexCorruptError(
-            f"the lexical index in {folder} is unreadable ({error}): {REBUILD_HINT}"
+            f"the lexical index or background vectors in {folder} are unreadable ({error}): "
+            f"{REBUILD_HINT}"
         ) from None
     store = open_store(index_dir, read_only=True)
-    return IndexSnapshot(name, folder, manifest, store, vectors, lexical)
+    return IndexSnapshot(name, folder, manifest, store, vectors, lexical, background)
 
 
 def _fsync_path(path: Path) -> None:

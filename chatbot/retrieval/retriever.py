@@ -191,19 +191,24 @@ class Retriever:
         language = detect_language(question)
         query = search_text(question, [tidy_question(h) for h in history if h and h.strip()])
         loaded = self._loaded
+        lexical = loaded.lexical.scores(query)
         if query == question:
             vector = self.embedder.embed_queries([question])[0]
+            by_language = self._rank_languages(loaded, vector, lexical)
+            judged, judged_vector = by_language, vector
         else:  # a follow-up: the earlier turn gives the topic, the new words the focus
             with_context, alone = self.embedder.embed_queries([query, question])
             vector = with_context + alone
             vector /= np.linalg.norm(vector)
-        lexical = loaded.lexical.scores(query)
-        by_language = {
-            lang: self._rank_language(loaded, lang, vector, lexical)
-            for lang in loaded.vectors.languages()
-        }
+            by_language = self._rank_languages(loaded, vector, lexical)
+            # Whether it is answered is judged on the question with its context: on
+            # its own, "and in which year?" is as generic as a question gets.
+            judged = self._rank_languages(loaded, with_context, lexical)
+            judged_vector = with_context
         ranked = self._merge(by_language)
-        answered = self.settings.abstention.answered(by_language, language)
+        answered = self.settings.abstention.answered(
+            judged, judged_vector, language, loaded.background
+        )
         passages = [
             Passage(
                 rank=rank,
@@ -220,6 +225,14 @@ class Retriever:
             for rank, c in enumerate(ranked[: max(1, top_k)], start=1)
         ]
         return RetrievalResult(question, language, answered, passages, loaded.number)
+
+    def _rank_languages(
+        self, snapshot: IndexSnapshot, vector: np.ndarray, lexical: np.ndarray
+    ) -> dict[str, list[Candidate]]:
+        return {
+            language: self._rank_language(snapshot, language, vector, lexical)
+            for language in snapshot.vectors.languages()
+        }
 
     def _merge(self, by_language: dict[str, list[Candidate]]) -> list[Candidate]:
         """One list from the per-language lists.

@@ -1,0 +1,62 @@
+"""Background vectors: generic questions and sentences on everyday topics, in English
+and Dari, embedded with the index's own model and stored in every snapshot.
+
+A question's similarity to these texts, on every topic but none in particular, is
+its baseline. Cosines vary with the question's style (a question scores lower than
+a statement), its language and its length; a passage is evidence of an answer only
+when it beats that baseline clearly (:mod:`chatbot.retrieval.abstention`).
+"""
+
+import json
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from chatbot.embeddings import Embedder
+from chatbot.text.language import detect_language
+
+VECTORS_FILE = "background.npy"
+LANGUAGES_FILE = "background.json"
+
+
+@dataclass(frozen=True)
+class Background:
+    vectors: np.ndarray
+    languages: np.ndarray
+
+    def baseline(self, question: np.ndarray, language: str, top: int) -> float:
+        """Mean cosine of ``question`` with its ``top`` nearest background texts in
+        ``language`` (0 when there are none)."""
+        similarities = self.vectors[self.languages == language] @ question
+        if not similarities.size:
+            return 0.0
+        return float(np.mean(np.sort(similarities)[::-1][:top]))
+
+
+def background_texts() -> list[str]:
+    text = resources.files("chatbot.index").joinpath("data/background.txt").read_text("utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def write_background(folder: Path, embedder: Embedder, previous: Path | None) -> None:
+    """Store the background in snapshot ``folder``: copied from the ``previous``
+    snapshot (same embedder) when it has one, else embedded now (a second or two)."""
+    if previous is not None and (previous / VECTORS_FILE).is_file():
+        for name in (VECTORS_FILE, LANGUAGES_FILE):
+            shutil.copyfile(previous / name, folder / name)
+        return
+    texts = background_texts()
+    np.save(folder / VECTORS_FILE, embedder.embed_passages(texts), allow_pickle=False)
+    languages = [detect_language(text) for text in texts]
+    (folder / LANGUAGES_FILE).write_text(json.dumps(languages), "utf-8")
+
+
+def read_background(folder: Path) -> Background:
+    vectors = np.load(folder / VECTORS_FILE, allow_pickle=False)
+    languages = np.array(json.loads((folder / LANGUAGES_FILE).read_text("utf-8")), dtype="U8")
+    if len(vectors) != len(languages):
+        raise ValueError("background vectors and languages differ in length")
+    return Background(vectors, languages)
