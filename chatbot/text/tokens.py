@@ -2,7 +2,9 @@
 
 Tokens are the words of :func:`chatbot.text.normalize.normalize_for_matching`, so
 Dari spelling variants, digits in any script and ZWNJ use match, minus a short
-list of English and Dari function words.
+list of English and Dari function words and single letters (the "s" of "it's", the
+"t" of "don't": they matched passages on nothing, and cost English questions over
+Dari articles rank-1 hits).
 """
 
 import re
@@ -23,4 +25,6 @@ STOPWORDS = frozenset(
 def tokenize(text: str) -> list[str]:
     """Matching-form word tokens of ``text`` without function words."""
     normalized = normalize_for_matching(text)
-    return [t for t in _WORD.findall(normalized) if t not in STOPWORDS]
+    return [
+        t for t in _WORD.findall(normalized) if t not in STOPWORDS and (len(t) > 1 or t.isdigit())
+    ]
