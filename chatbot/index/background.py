@@ -8,7 +8,6 @@ when it beats that baseline clearly (:mod:`chatbot.retrieval.abstention`).
 """
 
 import json
-import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -42,15 +41,23 @@ def background_texts() -> list[str]:
 
 
 def write_background(folder: Path, embedder: Embedder, previous: Path | None) -> None:
-    """Store the background in snapshot ``folder``: copied from the ``previous``
-    snapshot (same embedder) when it has one, else embedded now (a second or two)."""
-    if previous is not None and (previous / VECTORS_FILE).is_file():
-        for name in (VECTORS_FILE, LANGUAGES_FILE):
-            shutil.copyfile(previous / name, folder / name)
-        return
+    """Store the background in snapshot ``folder``: taken from the ``previous``
+    snapshot (same embedder) when it holds a readable one, else embedded now (60
+    texts, a few seconds)."""
+    if previous is not None:
+        try:
+            background = read_background(previous)
+        except (OSError, ValueError):
+            pass  # missing or damaged: embed it again
+        else:
+            _save(folder, background.vectors, background.languages.tolist())
+            return
     texts = background_texts()
-    np.save(folder / VECTORS_FILE, embedder.embed_passages(texts), allow_pickle=False)
-    languages = [detect_language(text) for text in texts]
+    _save(folder, embedder.embed_passages(texts), [detect_language(t) for t in texts])
+
+
+def _save(folder: Path, vectors: np.ndarray, languages: list[str]) -> None:
+    np.save(folder / VECTORS_FILE, vectors, allow_pickle=False)
     (folder / LANGUAGES_FILE).write_text(json.dumps(languages), "utf-8")
 
 

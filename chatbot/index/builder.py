@@ -286,13 +286,29 @@ class _Run:
         name, folder = new_snapshot_folder(self.index_dir, number)
         vectors.save(folder)
         lexical.save(folder)
-        previous = self.index_dir / SNAPSHOTS_DIR / base_name if base_name else None
-        write_background(folder, self.embedder, previous)
+        write_background(folder, self.embedder, self._same_embedder_snapshot())
         self.manifest.write(folder)
         publish_snapshot(self.index_dir, name)
         plan.report.snapshot = name
         remove_stale_snapshots(self.index_dir)
         store.collect_garbage(number - KEEP_PREVIOUS)
+
+    def _same_embedder_snapshot(self) -> Path | None:
+        """The live snapshot's folder when the same embedder made it (even on
+        ``--rebuild``), so its background vectors can be reused, else None."""
+        live_name = current_snapshot_name(self.index_dir)
+        if not live_name:
+            return None
+        folder = self.index_dir / SNAPSHOTS_DIR / live_name
+        try:
+            existing = Manifest.read(folder)
+        except IndexError_:
+            return None
+        same = (existing.embedder, existing.format_version) == (
+            self.manifest.embedder,
+            self.manifest.format_version,
+        )
+        return folder if same else None
 
     def _chunked(self, article: Article) -> NewArticle:
         chunks = []

@@ -15,6 +15,8 @@ Kinds (``$CHATBOT_VECTOR_INDEX`` = ``auto`` (default), ``flat`` or ``ivf``):
 
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import faiss
@@ -24,6 +26,20 @@ FLAT_LIMIT = 200_000
 """Past this many vectors in one language, ``auto`` picks ``ivf``."""
 IVF_NPROBE = 24
 IVF_TRAINING_PER_CELL = 40
+
+# Questions are searched one at a time, where FAISS's hand-off to a thread pool costs
+# more than it saves (100k flat vectors: p95 16 ms with 2 threads, 9 ms with one;
+# benchmarks/perf.py). Building an IVF index takes every core again (_all_cores).
+faiss.omp_set_num_threads(1)
+
+
+@contextmanager
+def _all_cores() -> Iterator[None]:
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(1)
 
 
 def chosen_kind(count: int) -> str:
@@ -56,11 +72,13 @@ class VectorIndex:
                 faiss.METRIC_INNER_PRODUCT,
             )
             sample = np.random.default_rng(0).permutation(len(ids))[: cells * IVF_TRAINING_PER_CELL]
-            index.train(vectors[sample])
+            with _all_cores():
+                index.train(vectors[sample])
         else:
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         built = cls(index)
-        built.add(ids, vectors)
+        with _all_cores():
+            built.add(ids, vectors)
         return built
 
     @classmethod
