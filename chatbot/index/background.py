@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from chatbot.embeddings import Embedder
+from chatbot.index.errors import IndexCorruptError, reading
 from chatbot.text.language import detect_language
 
 VECTORS_FILE = "background.npy"
@@ -47,7 +48,7 @@ def write_background(folder: Path, embedder: Embedder, previous: Path | None) ->
     if previous is not None:
         try:
             background = read_background(previous)
-        except (OSError, ValueError):
+        except IndexCorruptError:
             pass  # missing or damaged: embed it again
         else:
             _save(folder, background.vectors, background.languages.tolist())
@@ -62,8 +63,12 @@ def _save(folder: Path, vectors: np.ndarray, languages: list[str]) -> None:
 
 
 def read_background(folder: Path) -> Background:
-    vectors = np.load(folder / VECTORS_FILE, allow_pickle=False)
-    languages = np.array(json.loads((folder / LANGUAGES_FILE).read_text("utf-8")), dtype="U8")
-    if len(vectors) != len(languages):
-        raise ValueError("background vectors and languages differ in length")
+    """The background of snapshot ``folder``; :class:`IndexCorruptError` names a bad file."""
+    with reading(folder / VECTORS_FILE):
+        vectors = np.load(folder / VECTORS_FILE, allow_pickle=False)
+    with reading(folder / LANGUAGES_FILE):
+        texts = json.loads((folder / LANGUAGES_FILE).read_text("utf-8"))
+        languages = np.array(texts, dtype="U8")
+        if vectors.ndim != 2 or len(vectors) != len(languages):
+            raise ValueError(f"{len(languages)} languages for {len(vectors)} background vectors")
     return Background(vectors, languages)

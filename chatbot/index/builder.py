@@ -21,7 +21,7 @@ from chatbot.articles import FileEntry, SkippedFile, read_article, scan_articles
 from chatbot.chunks import ChunkingSettings, chunk_article, sentence_spans
 from chatbot.embeddings import Embedder
 from chatbot.index.background import write_background
-from chatbot.index.errors import REBUILD_HINT, IndexError_, IndexMismatchError
+from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexError_, IndexMismatchError
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.manifest import Manifest
 from chatbot.index.snapshot import (
@@ -35,7 +35,14 @@ from chatbot.index.snapshot import (
     remove_stale_snapshots,
     snapshot_number,
 )
-from chatbot.index.store import ArticleRecord, MetadataStore, NewArticle, NewChunk, NewSentence
+from chatbot.index.store import (
+    STORE_FILE,
+    ArticleRecord,
+    MetadataStore,
+    NewArticle,
+    NewChunk,
+    NewSentence,
+)
 from chatbot.index.vectors import LanguageVectors, VectorIndex, chosen_kind
 from chatbot.text.articles import Article, prepare_article
 from chatbot.text.cleaning import repeated_lines, short_lines
@@ -145,7 +152,7 @@ class _Run:
     def execute(self, rebuild: bool) -> IndexReport:
         live_name = current_snapshot_name(self.index_dir)
         live = snapshot_number(live_name) if live_name else 0
-        store = open_store(self.index_dir, read_only=False)
+        store = self._open_store(rebuild)
         try:
             store.discard_unpublished(live)
             remove_stale_snapshots(self.index_dir)
@@ -163,6 +170,21 @@ class _Run:
             return plan.report
         finally:
             store.close()
+
+    def _open_store(self, rebuild: bool) -> MetadataStore:
+        """The metadata store; with ``rebuild``, an unreadable one is set aside (kept as
+        ``metadata.sqlite.corrupt`` for inspection) and a new one started."""
+        try:
+            return open_store(self.index_dir, read_only=False)
+        except IndexCorruptError:
+            if not rebuild:
+                raise
+        path = self.index_dir / STORE_FILE
+        log.warning("%s is unreadable: set aside as %s.corrupt; rebuilding", path, path.name)
+        path.replace(path.with_name(path.name + ".corrupt"))
+        for suffix in ("-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        return open_store(self.index_dir, read_only=False)
 
     def _check_compatible(self, live_name: str) -> None:
         existing = Manifest.read(self.index_dir / SNAPSHOTS_DIR / live_name)

@@ -1,5 +1,9 @@
 """Errors about the index, each saying what to do next."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 REBUILD_HINT = "run `chatbot index --rebuild` to build it anew"
 
 
@@ -17,3 +21,16 @@ class IndexMismatchError(IndexError_):
 
 class IndexCorruptError(IndexError_):
     """A file of the index is truncated or unreadable."""
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn any failure while reading ``path`` (missing, truncated, garbage) into an
+    :class:`IndexCorruptError` that names the file and the fix."""
+    try:
+        yield
+    except (OSError, ValueError, EOFError, KeyError, RuntimeError) as error:
+        reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
+        raise IndexCorruptError(
+            f"index file {path} is unreadable ({reason}): {REBUILD_HINT}"
+        ) from None

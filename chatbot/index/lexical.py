@@ -14,6 +14,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from chatbot.index.errors import reading
 from chatbot.text.tokens import tokenize
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
@@ -21,6 +22,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at D
 LEXICAL_DIR = "lexical"
 _IDS_FILE = "chunk_ids.npy"
 _LANGUAGES_FILE = "languages.json"
+_CODES_FILE = "language_codes.npy"
+_BM25_DIR = "bm25"
 _EMPTY_DOCUMENT = ["\u2205"]  # bm25s rejects empty documents
 
 
@@ -48,21 +51,27 @@ class LexicalIndex:
         np.save(target / _IDS_FILE, self.chunk_ids, allow_pickle=False)
         language_names = sorted(set(self.languages.tolist()))
         codes = np.array([language_names.index(x) for x in self.languages.tolist()], np.int8)
-        np.save(target / "language_codes.npy", codes, allow_pickle=False)
+        np.save(target / _CODES_FILE, codes, allow_pickle=False)
         (target / _LANGUAGES_FILE).write_text(json.dumps(language_names), "utf-8")
         if self._bm25 is not None:
-            self._bm25.save(str(target / "bm25"), show_progress=False)
+            self._bm25.save(str(target / _BM25_DIR), show_progress=False)
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
         source = folder / LEXICAL_DIR
-        chunk_ids = np.load(source / _IDS_FILE, allow_pickle=False)
-        names = json.loads((source / _LANGUAGES_FILE).read_text("utf-8"))
-        codes = np.load(source / "language_codes.npy", allow_pickle=False)
-        languages = np.array(names, dtype="U8")[codes] if len(codes) else np.array([], "U8")
+        with reading(source / _IDS_FILE):
+            chunk_ids = np.load(source / _IDS_FILE, allow_pickle=False)
+        with reading(source / _LANGUAGES_FILE):
+            names = json.loads((source / _LANGUAGES_FILE).read_text("utf-8"))
+        with reading(source / _CODES_FILE):
+            codes = np.load(source / _CODES_FILE, allow_pickle=False)
+            languages = np.array(names, dtype="U8")[codes] if len(codes) else np.array([], "U8")
+            if len(languages) != len(chunk_ids):
+                raise ValueError(f"{len(languages)} languages for {len(chunk_ids)} chunks")
         bm25 = None
-        if (source / "bm25").is_dir():
-            bm25 = bm25s.BM25.load(str(source / "bm25"), mmap=True, allow_pickle=False)
+        if (source / _BM25_DIR).is_dir():
+            with reading(source / _BM25_DIR):
+                bm25 = bm25s.BM25.load(str(source / _BM25_DIR), mmap=True, allow_pickle=False)
         return cls(bm25, chunk_ids, languages)
 
     def __len__(self) -> int:

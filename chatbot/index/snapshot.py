@@ -28,7 +28,7 @@ from pathlib import Path
 
 from chatbot.index.background import Background, read_background
 from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexMissingError
-from chatbot.index.lexical import LexicalIndex
+from chatbot.index.lexical import LEXICAL_DIR, LexicalIndex
 from chatbot.index.manifest import Manifest
 from chatbot.index.store import STORE_FILE, MetadataStore
 from chatbot.index.vectors import LanguageVectors
@@ -96,13 +96,7 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
         )
     folder = index_dir / SNAPSHOTS_DIR / name
     manifest = Manifest.read(folder)
-    try:
-        vectors = LanguageVectors.load(folder, manifest.dimension)
-    except RuntimeError as error:
-        raise IndexCorruptError(
-            f"a vector file in {folder} is unreadable ({str(error).splitlines()[0]}): "
-            f"{REBUILD_HINT}"
-        ) from None
+    vectors = LanguageVectors.load(folder, manifest.dimension)
     for language in vectors.languages():
         if vectors[language].dimension != manifest.dimension:
             raise IndexCorruptError(
@@ -110,16 +104,35 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
                 f"{vectors[language].dimension}, the manifest says {manifest.dimension}: "
                 f"{REBUILD_HINT}"
             )
-    try:
-        lexical = LexicalIndex.load(folder)
-        background = read_background(folder)
-    except (OSError, ValueError) as error:
-        raise IndexCorruptError(
-            f"the lexical index or background vectors in {folder} are unreadable ({error}): "
-            f"{REBUILD_HINT}"
-        ) from None
+    lexical = LexicalIndex.load(folder)
+    background = read_background(folder)
     store = open_store(index_dir, read_only=True)
+    try:
+        _check_counts(folder, store.live_chunk_counts(snapshot_number(name)), vectors, lexical)
+    except BaseException:
+        store.close()
+        raise
     return IndexSnapshot(name, folder, manifest, store, vectors, lexical, background)
+
+
+def _check_counts(
+    folder: Path, chunks: dict[str, int], vectors: LanguageVectors, lexical: LexicalIndex
+) -> None:
+    """Every chunk of the metadata store has its vector and its BM25 document: a file
+    deleted or swapped by hand is refused rather than half-searched."""
+    for language, count in chunks.items():
+        if vectors.count(language) != count:
+            path = folder / LanguageVectors.FILE_PATTERN.format(language=language)
+            raise IndexCorruptError(
+                f"index file {path} holds {vectors.count(language)} vectors where the "
+                f"metadata store has {count} {language} chunks (missing or from another "
+                f"build): {REBUILD_HINT}"
+            )
+    if len(lexical) != sum(chunks.values()):
+        raise IndexCorruptError(
+            f"the lexical index in {folder / LEXICAL_DIR} holds {len(lexical)} chunks where "
+            f"the metadata store has {sum(chunks.values())}: {REBUILD_HINT}"
+        )
 
 
 def _fsync_path(path: Path) -> None:

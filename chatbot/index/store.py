@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS sentences (
 );
 CREATE INDEX IF NOT EXISTS sentences_by_chunk ON sentences(chunk_id);
 """
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 _LIVE = "a.added_in <= :n AND (a.removed_in IS NULL OR a.removed_in > :n)"
 
 
@@ -165,17 +166,29 @@ class MetadataStore:
         self._db.close()
 
     def check(self) -> None:
-        """Raise ``sqlite3.DatabaseError`` if the file is not a sound database."""
+        """Raise ``sqlite3.DatabaseError`` if the file is not a sound database of ours."""
         with self._lock:
             (result,) = self._db.execute("PRAGMA quick_check").fetchone()
+            tables = {name for (name,) in self._db.execute(_TABLES)}
         if result != "ok":
             raise sqlite3.DatabaseError(result)
+        if missing := {"articles", "chunks", "sentences"} - tables:
+            raise sqlite3.DatabaseError(f"no table {', '.join(sorted(missing))}")
 
     def _query(self, sql: str, parameters: Sequence | dict = ()) -> list[tuple]:
         with self._lock:
             return self._db.execute(sql, parameters).fetchall()
 
     # --- what a snapshot sees -------------------------------------------------
+    def live_chunk_counts(self, snapshot: int) -> dict[str, int]:
+        """Chunks per article language in the snapshot."""
+        rows = self._query(
+            "SELECT a.language, COUNT(*) FROM chunks c JOIN articles a ON "
+            f"c.article_id = a.id WHERE {_LIVE} GROUP BY a.language",
+            {"n": snapshot},
+        )
+        return dict(rows)
+
     def articles(self, snapshot: int) -> list[ArticleRecord]:
         rows = self._query(
             "SELECT a.id, a.path, a.title, a.language, a.content_hash, a.size, a.mtime_ns, "

@@ -22,6 +22,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from chatbot.index.errors import reading
+
 FLAT_LIMIT = 200_000
 """Past this many vectors in one language, ``auto`` picks ``ivf``."""
 IVF_NPROBE = 24
@@ -84,7 +86,8 @@ class VectorIndex:
     @classmethod
     def load(cls, path: Path) -> "VectorIndex":
         # faiss.read_index reads FAISS's own binary format: no pickle involved.
-        return cls(faiss.read_index(str(path)))
+        with reading(path):
+            return cls(faiss.read_index(str(path)))
 
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))
@@ -150,6 +153,11 @@ class LanguageVectors:
 
     def copy(self) -> "LanguageVectors":
         return LanguageVectors(self.dimension, {k: v.copy() for k, v in self._indexes.items()})
+
+    def count(self, language: str) -> int:
+        """Vectors of ``language`` (0 when it has no index)."""
+        index = self._indexes.get(language)
+        return len(index) if index is not None else 0
 
     def languages(self) -> list[str]:
         return sorted(language for language, index in self._indexes.items() if len(index))

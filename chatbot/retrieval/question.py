@@ -39,13 +39,15 @@ class QuestionError(ValueError):
 
 
 def tidy_question(question: str) -> str:
-    """Drop control characters and stray direction marks, fold whitespace; raise
+    """Drop control characters, stray direction marks and lone surrogates (bytes that
+    were not UTF-8), fold whitespace; raise
     :class:`QuestionError` for empty or oversized input."""
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError("too_long", length=len(question), limit=MAX_QUESTION_CHARS)
     cleaned = _INVISIBLE.sub("", question)
     cleaned = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf") and c != "\u200c" else c for c in cleaned
+        " " if unicodedata.category(c) in ("Cc", "Cf", "Cs") and c != "\u200c" else c
+        for c in cleaned
     )
     cleaned = " ".join(cleaned.split())
     if not cleaned:

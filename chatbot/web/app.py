@@ -99,6 +99,12 @@ def build_app(
     def ask_api(question: str, history: list[str] | None = None) -> dict[str, Any]:
         """Passages that answer `question`, after the earlier user questions `history`
         (oldest first): the JSON of `chatbot ask --json`."""
+        if not isinstance(question, str):
+            raise gr.Error("`question` must be a string: the question to answer.")
+        if history is not None and (
+            not isinstance(history, list) or not all(isinstance(h, str) for h in history)
+        ):
+            raise gr.Error("`history` must be a list of strings: the earlier questions.")
         try:
             return search(question, history or []).to_dict()
         except QuestionError as error:

@@ -91,3 +91,9 @@ def test_control_characters_and_direction_marks_are_ignored(retriever):
         retriever, "\u202bHow many people\x07 are held in prison camps in North Korea?\u200f"
     )
     assert [p.start for p in noisy.passages] == [p.start for p in plain.passages]
+
+
+def test_undecodable_bytes_in_a_question_are_dropped(retriever):
+    # Bytes that are not UTF-8 reach Python as lone surrogates (argv, broken JSON).
+    result = retriever.search("trafficking \udcff\ud800 report")
+    assert result.question == "trafficking report" and result.passages

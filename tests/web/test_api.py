@@ -46,3 +46,26 @@ def test_without_the_password_page_config_and_api_are_refused(server):
     assert wrong.status_code >= 400
     with pytest.raises(Exception):  # noqa: B017 - whatever the client raises, it must refuse
         Client(server.url, verbose=False)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "<script>alert(1)</script> what is trafficking?",
+        "[click](javascript:alert(1)) **trafficking** report",
+        "\u202e\u200fگزارش قاچاق انسان\u202c",
+        "trafficking\x00\x07 report\x1b[31m",
+    ],
+)
+def test_hostile_questions_get_a_plain_answer(client, question):
+    result = client.predict(question, [], api_name="/ask")
+    assert result["question"] and "\x00" not in result["question"]
+    assert result["language"] in {"en", "prs"} and isinstance(result["answered"], bool)
+
+
+def test_emoji_only_and_enormous_questions_are_refused_with_the_reason(client):
+    with pytest.raises(Exception, match="no words"):
+        client.predict("😀🔥🙏", [], api_name="/ask")
+    with pytest.raises(Exception, match="long"):
+        client.predict("trafficking " * 10_000, [], api_name="/ask")
+    assert client.predict("trafficking report", [], api_name="/ask")["passages"]
