@@ -65,6 +65,7 @@ from chatbot.chunks import ChunkingSettings, sentence_spans  # noqa: E402
 from chatbot.embeddings import Embedder, create_embedder  # noqa: E402
 from chatbot.embeddings.base import ProgressCallback, batches_by_length  # noqa: E402
 from chatbot.index import vectors as vectors_module  # noqa: E402
+from chatbot.index.background import write_background  # noqa: E402
 from chatbot.index.builder import update_index  # noqa: E402
 from chatbot.index.lexical import LexicalIndex  # noqa: E402
 from chatbot.index.manifest import Manifest  # noqa: E402
@@ -80,11 +81,6 @@ from chatbot.index.store import MetadataStore, NewArticle, NewChunk, NewSentence
 from chatbot.index.vectors import LanguageVectors, VectorIndex, chosen_kind  # noqa: E402
 from chatbot.retrieval import Retriever  # noqa: E402
 from chatbot.text.language import detect_language  # noqa: E402
-
-try:  # the background vectors of the abstention rule, where the index layer has them
-    from chatbot.index.background import write_background
-except ImportError:
-    write_background = None
 
 DATA = REPO_ROOT.parent / "shared" / "eval"
 SEEDS_DIR = REPO_ROOT / "seeds"
@@ -1106,8 +1102,8 @@ def build_big_index(
             LanguageVectors(real.dimension, {language: index}).save(snapshot)
             del index
         lexical.save(snapshot)
-        if write_background is not None:  # embedded once, then copied, as the builder does
-            write_background(snapshot, real, folder / SNAPSHOTS_DIR / next(iter(snapshots), "-"))
+        previous = folder / SNAPSHOTS_DIR / snapshots[kinds[0]] if snapshots else None
+        write_background(snapshot, real, previous)  # embedded once, then copied
         manifest.write(snapshot)
         publish_snapshot(folder, name)
         snapshots[kind] = name
