@@ -67,6 +67,7 @@ from chatbot.embeddings.base import ProgressCallback, batches_by_length  # noqa:
 from chatbot.index import vectors as vectors_module  # noqa: E402
 from chatbot.index.background import write_background  # noqa: E402
 from chatbot.index.builder import update_index  # noqa: E402
+from chatbot.index.checksums import write_checksums  # noqa: E402
 from chatbot.index.lexical import LexicalIndex  # noqa: E402
 from chatbot.index.manifest import Manifest  # noqa: E402
 from chatbot.index.snapshot import (  # noqa: E402
@@ -1105,6 +1106,7 @@ def build_big_index(
         previous = folder / SNAPSHOTS_DIR / snapshots[kinds[0]] if snapshots else None
         write_background(snapshot, real, previous)  # embedded once, then copied
         manifest.write(snapshot)
+        write_checksums(snapshot)
         publish_snapshot(folder, name)
         snapshots[kind] = name
         timings[f"{kind}_vectors_s"] = time.perf_counter() - started

@@ -21,6 +21,7 @@ from chatbot.articles import FileEntry, SkippedFile, read_article, scan_articles
 from chatbot.chunks import ChunkingSettings, chunk_article, sentence_spans
 from chatbot.embeddings import Embedder
 from chatbot.index.background import write_background
+from chatbot.index.checksums import write_checksums
 from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexError_, IndexMismatchError
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.manifest import Manifest
@@ -310,6 +311,7 @@ class _Run:
         lexical.save(folder)
         write_background(folder, self.embedder, self._same_embedder_snapshot())
         self.manifest.write(folder)
+        write_checksums(folder)
         publish_snapshot(self.index_dir, name)
         plan.report.snapshot = name
         remove_stale_snapshots(self.index_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 from chatbot.chunks import ChunkingSettings
 from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexMismatchError
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MANIFEST_FILE = "manifest.json"
 
 

@@ -7,7 +7,8 @@ Layout of the index folder::
       metadata.sqlite      articles, chunks, sentences and their vectors, versioned
                            by snapshot number (see chatbot.index.store)
       snapshots/NAME/      manifest.json, vectors-LANG.faiss (one per language),
-                           lexical/ (BM25), background.npy/.json (abstention baseline)
+                           lexical/ (BM25), background.npy/.json (abstention baseline),
+                           checksums.json (SHA-256 of every other file, checked on load)
       .lock                held while `chatbot index` runs
 
 A build commits its metadata rows under the next snapshot number, writes a
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chatbot.index.background import Background, read_background
+from chatbot.index.checksums import verify_checksums
 from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexMissingError
 from chatbot.index.lexical import LEXICAL_DIR, LexicalIndex
 from chatbot.index.manifest import Manifest
@@ -96,6 +98,7 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
         )
     folder = index_dir / SNAPSHOTS_DIR / name
     manifest = Manifest.read(folder)
+    verify_checksums(folder)
     vectors = LanguageVectors.load(folder, manifest.dimension)
     for language in vectors.languages():
         if vectors[language].dimension != manifest.dimension:

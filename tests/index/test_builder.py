@@ -123,6 +123,8 @@ def test_interrupted_run_leaves_the_previous_index_usable(articles_copy: Path, t
     [
         ("vectors-en.faiss", "truncate"),
         ("vectors-en.faiss", "delete"),
+        ("vectors-prs.faiss", "flip"),
+        ("lexical/bm25/vocab.index.json", "garbage"),
         ("manifest.json", "garbage"),
         ("lexical/chunk_ids.npy", "empty"),
         ("lexical/language_codes.npy", "truncate"),
@@ -142,6 +144,11 @@ def test_damaged_files_are_named_with_the_fix_and_rebuild_mends_them(
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     elif damage == "garbage":
         path.write_bytes(b"not what you expected\x00" * 100)
+    elif damage == "flip":  # parses fine: only the checksum can tell
+        data = bytearray(path.read_bytes())
+        middle = len(data) // 2
+        data[middle : middle + 64] = bytes(b ^ 0xFF for b in data[middle : middle + 64])
+        path.write_bytes(bytes(data))
     elif damage == "empty":
         path.write_bytes(b"")
     else:
