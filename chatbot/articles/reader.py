@@ -7,7 +7,6 @@ the articles folder is read.
 
 import logging
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,29 +49,44 @@ class SkippedFile:
     reason: str
 
 
-def _walk(root: Path) -> Iterator[Path | SkippedFile]:
-    for directory, subdirs, files in os.walk(root, followlinks=False):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
+def _scan(root: Path, folder: str, entries: list[FileEntry], skipped: list[SkippedFile]) -> None:
+    """Add the files under ``root/folder`` (depth first, in name order) to ``entries``.
+
+    ``os.scandir`` knows each entry's type from the directory listing, so a file costs
+    one ``lstat``: a no-change ``chatbot index`` over 10,000 articles is mostly this."""
+    try:
+        with os.scandir(root / folder) as listing:
+            items = sorted(listing, key=lambda item: item.name)
+    except OSError as error:
+        skipped.append(SkippedFile(folder or ".", f"unreadable folder ({error.strerror})"))
+        return
+    subfolders = []
+    for item in items:
+        if item.name.startswith("."):
+            continue
+        relative = f"{folder}/{item.name}" if folder else item.name
+        if item.is_dir(follow_symlinks=False):
+            subfolders.append(relative)
+        elif item.is_symlink():
+            if item.is_dir():
+                skipped.append(SkippedFile(relative, "symbolic link to a folder, not followed"))
+            elif Path(item.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                skipped.append(SkippedFile(relative, "symbolic link, not followed"))
+        elif Path(item.name).suffix.lower() in SUPPORTED_SUFFIXES:
+            try:
+                stat = item.stat(follow_symlinks=False)
+            except OSError as error:
+                skipped.append(SkippedFile(relative, f"unreadable ({error.strerror or error})"))
                 continue
-            path = Path(directory, name)
-            relative = path.relative_to(root).as_posix()
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                continue
-            if path.is_symlink():
-                yield SkippedFile(relative, "symbolic link, not followed")
-            else:
-                yield path
-        for name in subdirs:
-            if Path(directory, name).is_symlink():
-                rel = Path(directory, name).relative_to(root).as_posix()
-                yield SkippedFile(rel, "symbolic link to a folder, not followed")
+            entries.append(FileEntry(relative, Path(item.path), stat.st_size, stat.st_mtime_ns))
+    for subfolder in subfolders:
+        _scan(root, subfolder, entries, skipped)
 
 
 def scan_articles(root: Path) -> tuple[list[FileEntry], list[SkippedFile]]:
     """Every supported file under ``root`` (recursively), in path order, with its size
-    and modification time, without reading it."""
+    and modification time, without reading it. Symbolic links are reported, never
+    followed."""
     if not root.is_dir():
         raise FileNotFoundError(
             f"articles folder {root} does not exist: create it and put .txt, .md, .html "
@@ -80,17 +94,7 @@ def scan_articles(root: Path) -> tuple[list[FileEntry], list[SkippedFile]]:
         )
     entries: list[FileEntry] = []
     skipped: list[SkippedFile] = []
-    for item in _walk(root):
-        if isinstance(item, SkippedFile):
-            skipped.append(item)
-            continue
-        relative = item.relative_to(root).as_posix()
-        try:
-            stat = item.stat()
-        except OSError as error:
-            skipped.append(SkippedFile(relative, f"unreadable ({error.strerror or error})"))
-            continue
-        entries.append(FileEntry(relative, item, stat.st_size, stat.st_mtime_ns))
+    _scan(root, "", entries, skipped)
     return entries, skipped
 
 
