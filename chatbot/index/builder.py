@@ -301,10 +301,7 @@ class _Run:
             if kind != vectors[language].kind:
                 ids, matrix = store.all_chunk_vectors(number, language, self.embedder.dimension)
                 vectors[language] = VectorIndex.build(self.embedder.dimension, ids, matrix, kind)
-        tokens = store.live_tokens(number)
-        lexical = LexicalIndex.build(
-            [t.split() for _, _, t in tokens], [i for i, _, _ in tokens], [x for _, x, _ in tokens]
-        )
+        lexical = self._lexical(store, number, base_name)
 
         name, folder = new_snapshot_folder(self.index_dir, number)
         vectors.save(folder)
@@ -316,6 +313,25 @@ class _Run:
         plan.report.snapshot = name
         remove_stale_snapshots(self.index_dir)
         store.collect_garbage(number - KEEP_PREVIOUS)
+
+    def _lexical(self, store: MetadataStore, number: int, base_name: str | None) -> LexicalIndex:
+        """The BM25 index of snapshot ``number``: the previous one's base with a new
+        delta when that is allowed (see :mod:`chatbot.index.lexical`), else built anew."""
+        if base_name:
+            previous = LexicalIndex.load(self.index_dir / SNAPSHOTS_DIR / base_name)
+            rows = store.live_tokens(number, after=previous.base_last_id)
+            lexical = previous.with_delta(
+                store.live_chunk_ids(number),
+                [t.split() for _, _, t in rows],
+                [i for i, _, _ in rows],
+                [x for _, x, _ in rows],
+            )
+            if lexical is not None:
+                return lexical
+        rows = store.live_tokens(number)
+        return LexicalIndex.build(
+            [t.split() for _, _, t in rows], [i for i, _, _ in rows], [x for _, x, _ in rows]
+        )
 
     def _same_embedder_snapshot(self) -> Path | None:
         """The live snapshot's folder when the same embedder made it (even on

@@ -213,13 +213,23 @@ class MetadataStore:
             {"n": snapshot},
         )
 
-    def live_tokens(self, snapshot: int) -> list[tuple[int, str, str]]:
-        """``(chunk id, language, space-separated tokens)`` of the snapshot, by chunk id."""
+    def live_tokens(self, snapshot: int, after: int = 0) -> list[tuple[int, str, str]]:
+        """``(chunk id, language, space-separated tokens)`` of the snapshot's chunks with
+        ids above ``after``, by chunk id."""
         return self._query(
             "SELECT c.id, a.language, c.tokens FROM chunks c JOIN articles a ON "
-            f"c.article_id = a.id WHERE {_LIVE} ORDER BY c.id",
+            f"c.article_id = a.id WHERE {_LIVE} AND c.id > :after ORDER BY c.id",
+            {"n": snapshot, "after": after},
+        )
+
+    def live_chunk_ids(self, snapshot: int) -> np.ndarray:
+        """Ids of the snapshot's chunks, ascending."""
+        rows = self._query(
+            "SELECT c.id FROM chunks c JOIN articles a ON c.article_id = a.id "
+            f"WHERE {_LIVE} ORDER BY c.id",
             {"n": snapshot},
         )
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def all_chunk_vectors(self, snapshot: int, language: str, dimension: int):
         """Ids and vectors of a language's chunks in the snapshot (for retraining)."""
