@@ -28,7 +28,8 @@ class FileEntry:
 
     path: str
     """Path relative to the articles folder, with forward slashes: the article's id."""
-    location: Path
+    filename: str
+    """Where the file is (a plain string: scanning 10,000 files builds no Path objects)."""
     size: int
     mtime_ns: int
 
@@ -70,15 +71,15 @@ def _scan(root: Path, folder: str, entries: list[FileEntry], skipped: list[Skipp
         elif item.is_symlink():
             if item.is_dir():
                 skipped.append(SkippedFile(relative, "symbolic link to a folder, not followed"))
-            elif Path(item.name).suffix.lower() in SUPPORTED_SUFFIXES:
+            elif os.path.splitext(item.name)[1].lower() in SUPPORTED_SUFFIXES:
                 skipped.append(SkippedFile(relative, "symbolic link, not followed"))
-        elif Path(item.name).suffix.lower() in SUPPORTED_SUFFIXES:
+        elif os.path.splitext(item.name)[1].lower() in SUPPORTED_SUFFIXES:
             try:
                 stat = item.stat(follow_symlinks=False)
             except OSError as error:
                 skipped.append(SkippedFile(relative, f"unreadable ({error.strerror or error})"))
                 continue
-            entries.append(FileEntry(relative, Path(item.path), stat.st_size, stat.st_mtime_ns))
+            entries.append(FileEntry(relative, item.path, stat.st_size, stat.st_mtime_ns))
     for subfolder in subfolders:
         _scan(root, subfolder, entries, skipped)
 
@@ -104,7 +105,8 @@ def read_article(entry: FileEntry) -> ArticleFile | SkippedFile:
         limit = MAX_FILE_BYTES // 2**20
         return SkippedFile(entry.path, f"too large ({entry.size / 2**20:.0f} MB > {limit} MB)")
     try:
-        extracted = extract_text(entry.location.suffix.lower(), entry.location.read_bytes())
+        location = Path(entry.filename)
+        extracted = extract_text(location.suffix.lower(), location.read_bytes())
     except UndecodableError as error:
         return SkippedFile(entry.path, str(error))
     except OSError as error:
