@@ -319,19 +319,11 @@ class _Run:
         delta when that is allowed (see :mod:`chatbot.index.lexical`), else built anew."""
         if base_name:
             previous = LexicalIndex.load(self.index_dir / SNAPSHOTS_DIR / base_name)
-            rows = store.live_tokens(number, after=previous.base_last_id)
-            lexical = previous.with_delta(
-                store.live_chunk_ids(number),
-                [t.split() for _, _, t in rows],
-                [i for i, _, _ in rows],
-                [x for _, x, _ in rows],
-            )
+            added = _documents(store.live_tokens(number, after=previous.base_last_id))
+            lexical = previous.with_delta(store.live_chunk_ids(number), *added)
             if lexical is not None:
                 return lexical
-        rows = store.live_tokens(number)
-        return LexicalIndex.build(
-            [t.split() for _, _, t in rows], [i for i, _, _ in rows], [x for _, x, _ in rows]
-        )
+        return LexicalIndex.build(*_documents(store.live_tokens(number)))
 
     def _same_embedder_snapshot(self) -> Path | None:
         """The live snapshot's folder when the same embedder made it (even on
@@ -380,3 +372,9 @@ class _Run:
             short_lines=article.short_lines,
             chunks=chunks,
         )
+
+
+def _documents(rows: list[tuple[int, str, str]]) -> tuple[list[list[str]], list[int], list[str]]:
+    """Store rows ``(chunk id, language, tokens)`` as the BM25 index takes them: token
+    lists, chunk ids, languages."""
+    return [t.split() for _, _, t in rows], [i for i, _, _ in rows], [x for _, x, _ in rows]

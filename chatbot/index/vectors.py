@@ -29,9 +29,10 @@ FLAT_LIMIT = 200_000
 IVF_NPROBE = 24
 IVF_TRAINING_PER_CELL = 40
 
-# Questions are searched one at a time, where FAISS's hand-off to a thread pool costs
-# more than it saves (100k flat vectors: p95 16 ms with 2 threads, 9 ms with one;
-# benchmarks/perf.py). Building an IVF index takes every core again (_all_cores).
+# Questions are searched one at a time, where FAISS's thread pool brings nothing
+# (benchmarks/perf.py, 100k flat vectors: 9.3 ms with 2 threads, 9.1 ms with one on an
+# idle machine) and competes with the embedder's threads on a busy one (p95 16 ms with
+# 2 threads, 9.4 ms with one). Building an IVF index takes every core (_all_cores).
 faiss.omp_set_num_threads(1)
 
 
