@@ -24,7 +24,6 @@ import bm25s
 import numpy as np
 
 from chatbot.index.errors import reading
-from chatbot.text.tokens import tokenize
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
 
@@ -74,22 +73,36 @@ def _with_base_statistics(delta: bm25s.BM25, base: bm25s.BM25) -> None:
             data[indptr[column] : indptr[column + 1]] *= _idf(base_documents, base_frequency) / own
 
 
+def _language_codes(languages: Sequence[str], names: list[str]) -> np.ndarray:
+    """``languages`` as indexes into ``names``, which gains any language it lacks."""
+    for language in dict.fromkeys(languages):
+        if language not in names:
+            names.append(language)
+    position = {name: code for code, name in enumerate(names)}
+    return np.fromiter((position[x] for x in languages), dtype=np.int8, count=len(languages))
+
+
 class LexicalIndex:
-    """BM25 over chunks; ``chunk_ids[i]`` and ``languages[i]`` describe document i (the
-    base's documents, then the delta's, ids ascending). :meth:`scores` gives 0 to a
-    masked document; ``len()`` counts the others."""
+    """BM25 over chunks; ``chunk_ids[i]`` is document i's chunk and
+    ``language_names[language_codes[i]]`` its language (the base's documents, then the
+    delta's, ids ascending). :meth:`scores` gives 0 to a masked document; ``len()``
+    counts the others."""
 
     def __init__(
         self,
         base: bm25s.BM25 | None,
         delta: bm25s.BM25 | None,
         chunk_ids: np.ndarray,
-        languages: np.ndarray,
+        language_codes: np.ndarray,
+        language_names: list[str],
         masked: np.ndarray,
     ):
         self._base, self._delta = base, delta
         self.chunk_ids = chunk_ids
-        self.languages = languages
+        self.language_codes = language_codes
+        """One small integer per document: comparing them is far cheaper than comparing
+        language names over a million documents at every question."""
+        self.language_names = language_names
         self._masked = masked
         """Row numbers of base documents whose chunks were removed."""
 
@@ -98,11 +111,14 @@ class LexicalIndex:
         cls, tokens: Sequence[list[str]], chunk_ids: Sequence[int], languages: Sequence[str]
     ) -> "LexicalIndex":
         """One full segment of these documents."""
+        names: list[str] = []
+        codes = _language_codes(languages, names)
         return cls(
             _bm25(tokens),
             None,
             np.asarray(chunk_ids, dtype=np.int64),
-            np.asarray(languages, dtype="U8"),
+            codes,
+            names,
             np.empty(0, dtype=np.int64),
         )
 
@@ -134,11 +150,15 @@ class LexicalIndex:
         delta = _bm25(delta_tokens)
         if delta is not None:
             _with_base_statistics(delta, self._base)
+        names = list(self.language_names)
         return LexicalIndex(
             self._base,
             delta,
             np.concatenate([base_ids, np.asarray(delta_ids, dtype=np.int64)]),
-            np.concatenate([self.languages[:base_rows], np.asarray(delta_languages, dtype="U8")]),
+            np.concatenate(
+                [self.language_codes[:base_rows], _language_codes(delta_languages, names)]
+            ),
+            names,
             masked,
         )
 
@@ -146,10 +166,8 @@ class LexicalIndex:
         target = folder / LEXICAL_DIR
         target.mkdir()
         np.save(target / _IDS_FILE, self.chunk_ids, allow_pickle=False)
-        language_names = sorted(set(self.languages.tolist()))
-        codes = np.array([language_names.index(x) for x in self.languages.tolist()], np.int8)
-        np.save(target / _CODES_FILE, codes, allow_pickle=False)
-        (target / _LANGUAGES_FILE).write_text(json.dumps(language_names), "utf-8")
+        np.save(target / _CODES_FILE, self.language_codes, allow_pickle=False)
+        (target / _LANGUAGES_FILE).write_text(json.dumps(self.language_names), "utf-8")
         np.save(target / _MASKED_FILE, self._masked, allow_pickle=False)
         if self._base is not None:
             self._base.save(str(target / _BM25_DIR), show_progress=False)
@@ -163,11 +181,14 @@ class LexicalIndex:
             chunk_ids = np.load(source / _IDS_FILE, allow_pickle=False)
         with reading(source / _LANGUAGES_FILE):
             names = json.loads((source / _LANGUAGES_FILE).read_text("utf-8"))
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ValueError("the language list is not a list of names")
         with reading(source / _CODES_FILE):
-            codes = np.load(source / _CODES_FILE, allow_pickle=False)
-            languages = np.array(names, dtype="U8")[codes] if len(codes) else np.array([], "U8")
-            if len(languages) != len(chunk_ids):
-                raise ValueError(f"{len(languages)} languages for {len(chunk_ids)} chunks")
+            codes = np.load(source / _CODES_FILE, allow_pickle=False).astype(np.int8, copy=False)
+            if len(codes) != len(chunk_ids):
+                raise ValueError(f"{len(codes)} languages for {len(chunk_ids)} chunks")
+            if len(codes) and not 0 <= int(codes.min()) <= int(codes.max()) < len(names):
+                raise ValueError("a language code outside the language list")
         with reading(source / _MASKED_FILE):
             masked = np.load(source / _MASKED_FILE, allow_pickle=False)
         segments = []
@@ -177,7 +198,7 @@ class LexicalIndex:
                 with reading(source / name):
                     segment = bm25s.BM25.load(str(source / name), mmap=True, allow_pickle=False)
             segments.append(segment)
-        index = cls(segments[0], segments[1], chunk_ids, languages, masked)
+        index = cls(segments[0], segments[1], chunk_ids, codes, names, masked)
         with reading(source / _IDS_FILE):
             delta_size = int(index._delta.scores["num_docs"]) if index._delta is not None else 0
             if index.base_size + delta_size != len(chunk_ids):
@@ -187,9 +208,9 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.chunk_ids) - len(self._masked)
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every document for ``query`` (zeros when no word matches)."""
-        tokens = tokenize(query)
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every document for the query ``tokens`` (see
+        :func:`chatbot.text.tokens.tokenize`; zeros when no word matches)."""
         scores = np.zeros(len(self.chunk_ids), dtype=np.float32)
         if not tokens:
             return scores
@@ -197,7 +218,29 @@ class LexicalIndex:
         for segment in (self._base, self._delta):
             if segment is not None:
                 size = int(segment.scores["num_docs"])
-                scores[row : row + size] = segment.get_scores(tokens)
+                scores[row : row + size] = segment.get_scores(list(tokens))
                 row += size
         scores[self._masked] = 0.0
         return scores
+
+    def best_chunks(self, scores: np.ndarray, language: str, count: int) -> list[int]:
+        """Chunk ids of the (at most) ``count`` best-scoring documents in ``language``
+        with a score above 0."""
+        if language not in self.language_names or count < 1:
+            return []
+        rows = np.flatnonzero(scores)
+        rows = rows[self.language_codes[rows] == self.language_names.index(language)]
+        if len(rows) > count:
+            rows = rows[np.argpartition(-scores[rows], count - 1)[:count]]
+        return self.chunk_ids[rows].tolist()
+
+    def shares(self, scores: np.ndarray, chunk_ids: Sequence[int]) -> np.ndarray:
+        """The scores of ``chunk_ids`` (sorted ascending) divided by the best score of
+        all documents: 0..1, zeros when nothing scored."""
+        top = float(scores.max()) if scores.size else 0.0
+        if top <= 0 or not chunk_ids:
+            return np.zeros(len(chunk_ids), dtype=np.float32)
+        wanted = np.asarray(chunk_ids, dtype=np.int64)
+        rows = np.minimum(np.searchsorted(self.chunk_ids, wanted), len(self.chunk_ids) - 1)
+        found = self.chunk_ids[rows] == wanted  # ids are sorted; absent ids score 0
+        return np.where(found, scores[rows], 0.0).astype(np.float32) / top

@@ -12,9 +12,11 @@ How a question is answered:
    paragraph-level one find their chunk; a chunk scores as its best unit;
 4. lexical search (BM25 on the matching form) adds exact names and numbers;
    steps 3 and 4 run per article language and are fused into one ranking each;
-5. the per-language rankings are merged so that the model's preference for the
-   question's own language does not hide the answer in the other language, and the
-   top chunks are returned with their best sentence as the highlight;
+5. the candidates of all languages go into one ranking, where a passage in another
+   language than the question gets a fixed offset: the model scores passages in the
+   question's own language higher whatever they say, which would otherwise hide the
+   answer in the other language; the top chunks are returned with their best
+   sentence as the highlight;
 6. an abstention rule (:mod:`chatbot.retrieval.abstention`) says whether anything
    is relevant enough to count as an answer.
 
@@ -23,7 +25,6 @@ one (:meth:`Retriever.reload_if_changed`); a question in flight finishes on the
 snapshot it started with.
 """
 
-import itertools
 import logging
 import threading
 from collections.abc import Sequence
@@ -34,12 +35,14 @@ import numpy as np
 
 from chatbot.embeddings import Embedder
 from chatbot.index import IndexError_, IndexSnapshot, load_snapshot
+from chatbot.index.lexical import LexicalIndex
 from chatbot.index.snapshot import current_snapshot_name
 from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule
 from chatbot.retrieval.conversation import search_text
 from chatbot.retrieval.question import tidy_question
 from chatbot.text.language import Language, detect_language
+from chatbot.text.tokens import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +57,19 @@ class RetrievalSettings:
     """Best BM25 chunks per language added to the dense candidates."""
     sentence_units: bool = True
     """Score a chunk by its best sentence as well as by its whole text."""
-    lexical_weight: float = 0.1
-    """Weight of the BM25 score (scaled to 0..1 per question) added to the cosine when
-    ranking the passages of one language."""
-    cross_lingual_lexical: float = 0.0
-    """Share of ``lexical_weight`` for passages in another language than the question.
-    Words an English question shares with a Dari passage are mostly stray Latin
-    letters and abbreviations, not evidence: 1.0 → 0.0 lifted FLORES English→Dari R@1
-    from 0.961 to 0.981 and changed no other task for the worse."""
-    balance_languages: bool = True
-    """Merge per-language result lists instead of trusting raw cosines across languages."""
+    lexical_weight: float = 0.03
+    """Weight of the BM25 score (scaled to 0..1 per question) added to the cosine of a
+    passage in the question's language. Words an English question shares with a Dari
+    passage are mostly stray Latin letters and abbreviations, not evidence, so a
+    passage in the other language gets none."""
+    cross_lingual_offset: float = 0.06
+    """Added to the cosine of a passage in another language than the question. e5
+    scores passages in the question's own language higher whatever they say; with
+    this offset all passages go into one ranking (FLORES mixed-language index R@1 0.984
+    with interleaved per-language lists, 0.993 with the offset; ``docs/retrieval.md``)."""
+    number_weight: float = 0.03
+    """Weight of the shared numbers (BM25 of the question's numbers, scaled to 0..1)
+    added to the cosine of a passage in another language than the question."""
     language_background: int = 5
     """How many of a language's best passages make its background score."""
     abstention: AbstentionRule = field(default_factory=AbstentionRule)
@@ -117,10 +123,10 @@ class Candidate:
     dense: float
     """Cosine of the question with the chunk's best unit (whole chunk or sentence)."""
     lexical: float
-    """BM25 score scaled by the question's best BM25 score (0..1)."""
+    """BM25 score for the question's words scaled by their best BM25 score (0..1)."""
     fused: float
-    """Ranks the passages of one language: ``dense`` plus that language's lexical weight
-    times ``lexical``."""
+    """The ranking score: ``dense`` plus the lexical weight times ``lexical`` for a
+    passage in the question's language, plus the cross-language offset otherwise."""
     margin: float
     """``dense`` over the mean of the best passages of its language."""
     highlight: tuple[int, int]
@@ -197,7 +203,7 @@ class Retriever:
         language = detect_language(question)
         query = search_text(question, [tidy_question(h) for h in history if h and h.strip()])
         loaded = self._loaded
-        lexical = loaded.lexical.scores(query)
+        lexical = LexicalEvidence.of(loaded.lexical, query)
         if query == question:
             vector = self.embedder.embed_queries([question])[0]
             by_language = self._rank_languages(loaded, vector, lexical, language)
@@ -211,7 +217,9 @@ class Retriever:
             # its own, "and in which year?" is as generic as a question gets.
             judged = self._rank_languages(loaded, with_context, lexical, language)
             judged_vector = with_context
-        ranked = self._merge(by_language)
+        ranked = sorted(
+            (c for candidates in by_language.values() for c in candidates), key=lambda c: -c.fused
+        )
         answered = self.settings.abstention.answered(
             judged, judged_vector, language, loaded.background
         )
@@ -233,65 +241,32 @@ class Retriever:
         return RetrievalResult(question, language, answered, passages, loaded.number)
 
     def _rank_languages(
-        self, snapshot: IndexSnapshot, vector: np.ndarray, lexical: np.ndarray, asked_in: str
+        self, snapshot: IndexSnapshot, vector: np.ndarray, lexical: "LexicalEvidence", asked_in: str
     ) -> dict[str, list[Candidate]]:
-        settings = self.settings
         return {
-            language: self._rank_language(
-                snapshot,
-                language,
-                vector,
-                lexical,
-                settings.lexical_weight
-                * (1.0 if language == asked_in else settings.cross_lingual_lexical),
-            )
+            language: self._rank_language(snapshot, language, vector, lexical, language == asked_in)
             for language in snapshot.vectors.languages()
         }
-
-    def _merge(self, by_language: dict[str, list[Candidate]]) -> list[Candidate]:
-        """One list from the per-language lists.
-
-        e5 scores passages in the question's language higher whatever they say, so raw
-        cosines cannot be compared across languages. Each language's best passage is
-        compared by its *margin* over that language's background (the mean of its
-        best few), the languages are ordered by it, and their lists interleaved.
-        """
-        lists = [ranked for ranked in by_language.values() if ranked]
-        if not self.settings.balance_languages:
-            return sorted((c for ranked in lists for c in ranked), key=lambda c: -c.fused)
-        lists.sort(key=lambda ranked: max(c.margin for c in ranked), reverse=True)
-        merged = []
-        for row in itertools.zip_longest(*lists):
-            merged.extend(c for c in row if c is not None)
-        return merged
 
     def _rank_language(
         self,
         snapshot: IndexSnapshot,
         language: str,
         vector: np.ndarray,
-        lexical: np.ndarray,
-        lexical_weight: float,
+        lexical: "LexicalEvidence",
+        asked_in_language: bool,
     ) -> list[Candidate]:
         """Candidates in one language, best first, scored on their stored vectors."""
         settings = self.settings
         chunk_ids = set(snapshot.vectors[language].search(vector, settings.dense_candidates))
-        top_lexical = float(lexical.max()) if lexical.size else 0.0
-        lexical_of: dict[int, float] = {}
-        if top_lexical > 0:
-            in_language = np.where(snapshot.lexical.languages == language, lexical, 0.0)
-            best = np.argpartition(-in_language, min(settings.lexical_candidates, len(lexical) - 1))
-            for row in best[: settings.lexical_candidates]:
-                if in_language[row] > 0:
-                    chunk_ids.add(int(snapshot.lexical.chunk_ids[row]))
-            wanted = np.array(sorted(chunk_ids), dtype=np.int64)
-            rows = np.searchsorted(snapshot.lexical.chunk_ids, wanted)  # ids are sorted
-            lexical_of = {
-                int(c): float(lexical[r]) / top_lexical
-                for c, r in zip(wanted, rows, strict=True)
-                if r < len(lexical) and snapshot.lexical.chunk_ids[r] == c
-            }
+        # Candidates by shared words; in another language only shared numbers count.
+        evidence = lexical.words if asked_in_language else lexical.numbers
+        chunk_ids.update(
+            snapshot.lexical.best_chunks(evidence, language, settings.lexical_candidates)
+        )
         ordered = sorted(chunk_ids)
+        word_share = snapshot.lexical.shares(lexical.words, ordered)
+        number_share = snapshot.lexical.shares(lexical.numbers, ordered)
         chunks = snapshot.store.chunks(ordered)
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
 
@@ -310,19 +285,44 @@ class Retriever:
         background = float(np.mean(best_scores)) if best_scores else 0.0
 
         candidates = []
-        for chunk_id, chunk in chunks.items():
+        for row, chunk_id in enumerate(ordered):
+            chunk = chunks.get(chunk_id)
+            if chunk is None:
+                continue
             _, start, end = highlight.get(chunk_id, (0.0, chunk.start, chunk.end))
             score = dense.get(chunk_id, 0.0)
-            lexical_share = lexical_of.get(chunk_id, 0.0)
+            if asked_in_language:
+                lift = settings.lexical_weight * float(word_share[row])
+            else:
+                lift = settings.cross_lingual_offset + settings.number_weight * float(
+                    number_share[row]
+                )
             candidates.append(
                 Candidate(
                     chunk=chunk,
                     dense=score,
-                    lexical=lexical_share,
-                    fused=score + lexical_weight * lexical_share,
+                    lexical=float(word_share[row]),
+                    fused=score + lift,
                     margin=score - background,
                     highlight=(start - chunk.start, end - chunk.start),
                 )
             )
         candidates.sort(key=lambda c: -c.fused)
         return candidates
+
+
+@dataclass(frozen=True)
+class LexicalEvidence:
+    """BM25 scores of every indexed chunk for one question."""
+
+    words: np.ndarray
+    """For all the question's words."""
+    numbers: np.ndarray
+    """For its numbers alone: written alike in English and Dari text once normalised,
+    they are the lexical evidence that holds across languages."""
+
+    @classmethod
+    def of(cls, lexical: LexicalIndex, query: str) -> "LexicalEvidence":
+        words = tokenize(query)
+        numbers = [word for word in words if word.isdigit()]
+        return cls(lexical.scores(words), lexical.scores(numbers))

@@ -21,7 +21,7 @@ def documents(count: int, rng: random.Random) -> list[list[str]]:
     ]
 
 
-def top(index: LexicalIndex, query: str, k: int = 5) -> list[int]:
+def top(index: LexicalIndex, query: list[str], k: int = 5) -> list[int]:
     scores = index.scores(query)
     order = np.argsort(-scores, kind="stable")[:k]
     return [int(index.chunk_ids[row]) for row in order if scores[row] > 0]
@@ -44,14 +44,33 @@ def test_base_plus_delta_ranks_like_a_full_rebuild(tmp_path: Path):
 
     by_id = dict(zip(ids, base_docs, strict=True)) | dict(zip(added_ids, added_docs, strict=True))
     full = LexicalIndex.build([by_id[i] for i in live], live.tolist(), ["x"] * len(live))
-    queries = [" ".join(rng.sample(doc, 3)) for doc in rng.sample(added_docs, 15)]
-    queries += [" ".join(rng.sample(WORDS[50:800], 3)) for _ in range(15)]
+    queries = [rng.sample(doc, 3) for doc in rng.sample(added_docs, 15)]
+    queries += [rng.sample(WORDS[50:800], 3) for _ in range(15)]
     same = 0
     for query in queries:
         found = top(loaded, query)
         assert not removed & set(found)
         same += found[:1] == top(full, query)[:1]
     assert same >= 0.9 * len(queries)
+
+    # The delta's documents keep their own language through saving and loading.
+    query = added_docs[0][:3]
+    scores = loaded.scores(query)
+    in_delta = loaded.best_chunks(scores, "prs", 10)
+    assert in_delta and set(in_delta) <= set(added_ids)
+    assert not set(loaded.best_chunks(scores, "en", 10)) & set(added_ids)
+    assert loaded.best_chunks(scores, "fr", 10) == []
+
+
+def test_shares_scale_to_the_best_document_and_give_unknown_chunks_zero():
+    docs = [["alpha", "beta"], ["alpha"], ["gamma", "gamma"], ["delta"]]
+    index = LexicalIndex.build(docs, [10, 20, 30, 40], ["en", "en", "prs", "prs"])
+    scores = index.scores(["alpha", "gamma"])
+    shares = index.shares(scores, [10, 20, 30, 40, 99])
+    assert shares.max() == 1.0 and shares[3] == 0.0 and shares[4] == 0.0
+    assert index.best_chunks(scores, "prs", 5) == [30]
+    assert sorted(index.best_chunks(scores, "en", 1)) in ([10], [20])
+    assert not index.shares(index.scores(["omega"]), [10, 20]).any()
 
 
 def test_a_large_change_or_a_small_index_is_rebuilt_in_full():
