@@ -18,6 +18,7 @@ import json
 import logging
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
@@ -208,12 +209,12 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.chunk_ids) - len(self._masked)
 
-    def scores(self, tokens: Sequence[str]) -> np.ndarray:
-        """BM25 score of every document for the query ``tokens`` (see
-        :func:`chatbot.text.tokens.tokenize`; zeros when no word matches)."""
+    def match(self, tokens: Sequence[str]) -> "Matches":
+        """The documents sharing a word with the query ``tokens`` (see
+        :func:`chatbot.text.tokens.tokenize`) and their BM25 scores."""
+        if not tokens or not len(self.chunk_ids):
+            return Matches(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32))
         scores = np.zeros(len(self.chunk_ids), dtype=np.float32)
-        if not tokens:
-            return scores
         row = 0
         for segment in (self._base, self._delta):
             if segment is not None:
@@ -221,26 +222,39 @@ class LexicalIndex:
                 scores[row : row + size] = segment.get_scores(list(tokens))
                 row += size
         scores[self._masked] = 0.0
-        return scores
+        rows = np.flatnonzero(scores)
+        return Matches(rows, scores[rows])
 
-    def best_chunks(self, scores: np.ndarray, language: str, count: int) -> list[int]:
-        """Chunk ids of the (at most) ``count`` best-scoring documents in ``language``
-        with a score above 0."""
+    def best_chunks(self, matches: "Matches", language: str, count: int) -> list[int]:
+        """Chunk ids of the (at most) ``count`` best-scoring ``matches`` in ``language``."""
         if language not in self.language_names or count < 1:
             return []
-        rows = np.flatnonzero(scores)
-        rows = rows[self.language_codes[rows] == self.language_names.index(language)]
+        in_language = self.language_codes[matches.rows] == self.language_names.index(language)
+        rows, scores = matches.rows[in_language], matches.scores[in_language]
         if len(rows) > count:
-            rows = rows[np.argpartition(-scores[rows], count - 1)[:count]]
+            rows = rows[np.argpartition(-scores, count - 1)[:count]]
         return self.chunk_ids[rows].tolist()
 
-    def shares(self, scores: np.ndarray, chunk_ids: Sequence[int]) -> np.ndarray:
-        """The scores of ``chunk_ids`` (sorted ascending) divided by the best score of
-        all documents: 0..1, zeros when nothing scored."""
-        top = float(scores.max()) if scores.size else 0.0
-        if top <= 0 or not chunk_ids:
-            return np.zeros(len(chunk_ids), dtype=np.float32)
+    def shares(self, matches: "Matches", chunk_ids: Sequence[int]) -> np.ndarray:
+        """The scores of ``chunk_ids`` divided by the best score of all documents:
+        0..1, zeros when nothing matched."""
+        shares = np.zeros(len(chunk_ids), dtype=np.float32)
+        if not len(matches.rows) or not len(chunk_ids):
+            return shares
         wanted = np.asarray(chunk_ids, dtype=np.int64)
         rows = np.minimum(np.searchsorted(self.chunk_ids, wanted), len(self.chunk_ids) - 1)
-        found = self.chunk_ids[rows] == wanted  # ids are sorted; absent ids score 0
-        return np.where(found, scores[rows], 0.0).astype(np.float32) / top
+        indexed = self.chunk_ids[rows] == wanted  # chunk ids are sorted
+        at = np.minimum(np.searchsorted(matches.rows, rows), len(matches.rows) - 1)
+        matched = indexed & (matches.rows[at] == rows)
+        shares[matched] = matches.scores[at[matched]] / matches.scores.max()
+        return shares
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The BM25 scores of one query: ``scores[i]`` for document row ``rows[i]`` (rows
+    ascending); every other document scores 0. Kept sparse because most of a large
+    index shares no word with a question."""
+
+    rows: np.ndarray
+    scores: np.ndarray

@@ -9,7 +9,7 @@ Kinds (``$CHATBOT_VECTOR_INDEX`` = ``auto`` (default), ``flat`` or ``ivf``):
 
 * ``flat``: exact search, 4 bytes a dimension; fastest to update.
 * ``ivf``: inverted lists over k-means cells with 8-bit scalar-quantised vectors
-  (a quarter of the memory) searching ``nprobe`` cells; chosen from
+  (a quarter of the memory) searching :data:`IVF_NPROBE` cells; chosen from
   :data:`FLAT_LIMIT` vectors on (see ``benchmarks/perf.py`` for the measurements).
 """
 
@@ -26,7 +26,11 @@ from chatbot.index.errors import reading
 
 FLAT_LIMIT = 200_000
 """Past this many vectors in one language, ``auto`` picks ``ivf``."""
-IVF_NPROBE = 24
+IVF_NPROBE = 512
+"""Cells searched per question (FAISS caps it at the number of cells). On the
+benchmark's 100k and 1M-chunk indexes (870 and 2,760 cells per language) 512 cells
+keep 98.75-99.75% of the exact top 10 among the 48 candidates that retrieval rescores
+exactly, for 1.2-3 ms a language; the earlier 24 kept 68-80% (benchmarks/perf.py)."""
 IVF_TRAINING_PER_CELL = 40
 
 # Questions are searched one at a time, where FAISS's thread pool brings nothing

@@ -35,7 +35,7 @@ import numpy as np
 
 from chatbot.embeddings import Embedder
 from chatbot.index import IndexError_, IndexSnapshot, load_snapshot
-from chatbot.index.lexical import LexicalIndex
+from chatbot.index.lexical import LexicalIndex, Matches
 from chatbot.index.snapshot import current_snapshot_name
 from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule
@@ -313,11 +313,11 @@ class Retriever:
 
 @dataclass(frozen=True)
 class LexicalEvidence:
-    """BM25 scores of every indexed chunk for one question."""
+    """BM25 scores of the indexed chunks for one question."""
 
-    words: np.ndarray
+    words: Matches
     """For all the question's words."""
-    numbers: np.ndarray
+    numbers: Matches
     """For its numbers alone: written alike in English and Dari text once normalised,
     they are the lexical evidence that holds across languages."""
 
@@ -325,4 +325,4 @@ class LexicalEvidence:
     def of(cls, lexical: LexicalIndex, query: str) -> "LexicalEvidence":
         words = tokenize(query)
         numbers = [word for word in words if word.isdigit()]
-        return cls(lexical.scores(words), lexical.scores(numbers))
+        return cls(lexical.match(words), lexical.match(numbers))

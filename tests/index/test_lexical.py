@@ -22,9 +22,9 @@ def documents(count: int, rng: random.Random) -> list[list[str]]:
 
 
 def top(index: LexicalIndex, query: list[str], k: int = 5) -> list[int]:
-    scores = index.scores(query)
-    order = np.argsort(-scores, kind="stable")[:k]
-    return [int(index.chunk_ids[row]) for row in order if scores[row] > 0]
+    matches = index.match(query)
+    order = np.argsort(-matches.scores, kind="stable")[:k]
+    return [int(index.chunk_ids[matches.rows[i]]) for i in order]
 
 
 def test_base_plus_delta_ranks_like_a_full_rebuild(tmp_path: Path):
@@ -55,22 +55,23 @@ def test_base_plus_delta_ranks_like_a_full_rebuild(tmp_path: Path):
 
     # The delta's documents keep their own language through saving and loading.
     query = added_docs[0][:3]
-    scores = loaded.scores(query)
-    in_delta = loaded.best_chunks(scores, "prs", 10)
+    matches = loaded.match(query)
+    in_delta = loaded.best_chunks(matches, "prs", 10)
     assert in_delta and set(in_delta) <= set(added_ids)
-    assert not set(loaded.best_chunks(scores, "en", 10)) & set(added_ids)
-    assert loaded.best_chunks(scores, "fr", 10) == []
+    assert not set(loaded.best_chunks(matches, "en", 10)) & set(added_ids)
+    assert loaded.best_chunks(matches, "fr", 10) == []
 
 
 def test_shares_scale_to_the_best_document_and_give_unknown_chunks_zero():
     docs = [["alpha", "beta"], ["alpha"], ["gamma", "gamma"], ["delta"]]
     index = LexicalIndex.build(docs, [10, 20, 30, 40], ["en", "en", "prs", "prs"])
-    scores = index.scores(["alpha", "gamma"])
-    shares = index.shares(scores, [10, 20, 30, 40, 99])
-    assert shares.max() == 1.0 and shares[3] == 0.0 and shares[4] == 0.0
-    assert index.best_chunks(scores, "prs", 5) == [30]
-    assert sorted(index.best_chunks(scores, "en", 1)) in ([10], [20])
-    assert not index.shares(index.scores(["omega"]), [10, 20]).any()
+    matches = index.match(["alpha", "gamma"])
+    shares = index.shares(matches, [10, 20, 30, 40, 99])
+    assert shares.max() == 1.0 and 0 < shares[0] < 1 and shares[3] == 0.0 and shares[4] == 0.0
+    assert index.best_chunks(matches, "prs", 5) == [30]
+    assert index.best_chunks(matches, "en", 1) in ([10], [20])
+    assert not index.shares(index.match(["omega"]), [10, 20]).any()
+    assert not index.shares(index.match([]), [10, 20]).any()
 
 
 def test_a_large_change_or_a_small_index_is_rebuilt_in_full():
