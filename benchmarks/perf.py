@@ -174,7 +174,7 @@ FULL = Sizes(
     index_sizes=(10_000, 100_000, 1_000_000),
     compare_from=100_000,
     memory_sizes=(100_000, 1_000_000),
-    questions=40,
+    questions=120,
     web_levels=((1, 20), (8, 5), (32, 2)),
     memory_questions=10,
     cold_start_runs=3,
@@ -1590,8 +1590,18 @@ def seeds_questions() -> list[str]:
     return [row["question"] for row in rows if row.get("question")]
 
 
-def web_level(url: str, users: int, per_user: int, asked: Sequence[str]) -> dict[str, Any]:
-    """``users`` clients at once, each asking ``per_user`` questions one after another."""
+def process_cpu_s(pid: int) -> float:
+    """User plus system CPU seconds that process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def web_level(
+    url: str, server_pid: int, users: int, per_user: int, asked: Sequence[str]
+) -> dict[str, Any]:
+    """``users`` clients at once, each asking ``per_user`` questions one after another;
+    with the CPU time the server and the clients (this process) spent per answer, to
+    tell which side the 2 cores go to."""
     from gradio_client import Client
 
     clients = [Client(url, verbose=False) for _ in range(users)]
@@ -1615,19 +1625,27 @@ def web_level(url: str, users: int, per_user: int, asked: Sequence[str]) -> dict
                 timings.append(time.perf_counter() - began)
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    server_cpu, client_cpu = process_cpu_s(server_pid), time.process_time()
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
+    server_cpu, client_cpu = (
+        process_cpu_s(server_pid) - server_cpu,
+        time.process_time() - client_cpu,
+    )
     summary = latency_summary(timings) if timings else {}
+    answers = max(1, len(timings))
     return {
         "users": users,
         "requests": users * per_user,
         "errors": len(errors),
         "error_samples": errors[:3],
         "throughput_per_s": round(len(timings) / wall, 2),
+        "server_cpu_ms_per_answer": round(1000 * server_cpu / answers, 1),
+        "client_cpu_ms_per_answer": round(1000 * client_cpu / answers, 1),
         **summary,
     }
 
@@ -1651,7 +1669,7 @@ def measure_web(results: Results, sizes: Sizes, real: Embedder, web_reason: str 
             ask_via_api(url, asked[:2])  # warm-up
             levels = []
             for users, per_user in sizes.web_levels:
-                levels.append(web_level(url, users, per_user, asked))
+                levels.append(web_level(url, pid, users, per_user, asked))
                 note(
                     f"web {variant}: {users} users × {per_user}: {levels[-1].get('p95_ms')} ms p95"
                 )
@@ -1676,7 +1694,9 @@ def web_row(level: dict[str, Any], variant: str) -> Row:
         f"{level['errors']} errors / {level['requests']}",
         (f"p95 ≤ {budget:.0f} ms, " if budget else "") + "no errors",
         status if not fix else f"({status} with the fix)",
-        f"{level['throughput_per_s']:.1f} answers/s",
+        f"{level['throughput_per_s']:.1f} answers/s; CPU per answer: server "
+        f"{level['server_cpu_ms_per_answer']:.0f} ms, "
+        f"gradio_client {level['client_cpu_ms_per_answer']:.0f} ms",
     )
 
 
