@@ -259,10 +259,11 @@ class Retriever:
         """Candidates in one language, best first, scored on their stored vectors."""
         settings = self.settings
         chunk_ids = set(snapshot.vectors[language].search(vector, settings.dense_candidates))
-        # Candidates by shared words; in another language only shared numbers count.
-        evidence = lexical.words if asked_in_language else lexical.numbers
+        # Candidates by shared words in every language (stray shared words still find
+        # some passages a cross-language cosine misses), though only the question's
+        # language ranks by them: in the other one only shared numbers count.
         chunk_ids.update(
-            snapshot.lexical.best_chunks(evidence, language, settings.lexical_candidates)
+            snapshot.lexical.best_chunks(lexical.words, language, settings.lexical_candidates)
         )
         ordered = sorted(chunk_ids)
         word_share = snapshot.lexical.shares(lexical.words, ordered)
