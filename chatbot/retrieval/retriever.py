@@ -132,6 +132,23 @@ class Candidate:
     highlight: tuple[int, int]
 
 
+@dataclass(frozen=True)
+class LexicalEvidence:
+    """BM25 scores of the indexed chunks for one question."""
+
+    words: Matches
+    """For all the question's words."""
+    numbers: Matches
+    """For its numbers alone: written alike in English and Dari text once normalised,
+    they are the lexical evidence that holds across languages."""
+
+    @classmethod
+    def of(cls, lexical: LexicalIndex, query: str) -> "LexicalEvidence":
+        words = tokenize(query)
+        numbers = [word for word in words if word.isdigit()]
+        return cls(lexical.match(words), lexical.match(numbers))
+
+
 class Retriever:
     """Searches the live index snapshot in ``index_dir`` with ``embedder``."""
 
@@ -241,7 +258,7 @@ class Retriever:
         return RetrievalResult(question, language, answered, passages, loaded.number)
 
     def _rank_languages(
-        self, snapshot: IndexSnapshot, vector: np.ndarray, lexical: "LexicalEvidence", asked_in: str
+        self, snapshot: IndexSnapshot, vector: np.ndarray, lexical: LexicalEvidence, asked_in: str
     ) -> dict[str, list[Candidate]]:
         return {
             language: self._rank_language(snapshot, language, vector, lexical, language == asked_in)
@@ -253,7 +270,7 @@ class Retriever:
         snapshot: IndexSnapshot,
         language: str,
         vector: np.ndarray,
-        lexical: "LexicalEvidence",
+        lexical: LexicalEvidence,
         asked_in_language: bool,
     ) -> list[Candidate]:
         """Candidates in one language, best first, scored on their stored vectors."""
@@ -310,20 +327,3 @@ class Retriever:
             )
         candidates.sort(key=lambda c: -c.fused)
         return candidates
-
-
-@dataclass(frozen=True)
-class LexicalEvidence:
-    """BM25 scores of the indexed chunks for one question."""
-
-    words: Matches
-    """For all the question's words."""
-    numbers: Matches
-    """For its numbers alone: written alike in English and Dari text once normalised,
-    they are the lexical evidence that holds across languages."""
-
-    @classmethod
-    def of(cls, lexical: LexicalIndex, query: str) -> "LexicalEvidence":
-        words = tokenize(query)
-        numbers = [word for word in words if word.isdigit()]
-        return cls(lexical.match(words), lexical.match(numbers))

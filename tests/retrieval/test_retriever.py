@@ -48,6 +48,20 @@ def test_dari_question_finds_an_english_passage(retriever):
     assert result.answered
 
 
+def test_one_ranking_keeps_the_better_passage_in_the_questions_language_first(retriever):
+    # With per-language lists interleaved, a Dari passage took rank 1 here and the
+    # English answer fell to rank 6.
+    result = top(retriever, "How does the report describe traffickers?")
+    assert found(result, EN_2025, "creative and determined")
+
+
+def test_a_shared_number_lifts_the_passage_in_the_other_language(retriever):
+    result = top(
+        retriever, "How many of the 188 countries in the report made progress against trafficking?"
+    )
+    assert found(result, PRS_2025, "۳۳ کشور از ۱۸۸")
+
+
 def test_follow_up_uses_the_earlier_question(retriever):
     earlier = "How much revenue did the Cuban regime generate from exporting medical services?"
     alone = top(retriever, "And in which year was that?")
