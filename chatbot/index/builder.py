@@ -298,7 +298,7 @@ class _Run:
             row += len(ids)
         for language in vectors.languages():
             kind = chosen_kind(len(vectors[language]))
-            if kind != vectors[language].kind:
+            if kind != vectors[language].kind or vectors[language].outgrown:
                 ids, matrix = store.all_chunk_vectors(number, language, self.embedder.dimension)
                 vectors[language] = VectorIndex.build(self.embedder.dimension, ids, matrix, kind)
         lexical = self._lexical(store, number, base_name)

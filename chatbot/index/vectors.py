@@ -10,7 +10,9 @@ Kinds (``$CHATBOT_VECTOR_INDEX`` = ``auto`` (default), ``flat`` or ``ivf``):
 * ``flat``: exact search, 4 bytes a dimension; fastest to update.
 * ``ivf``: inverted lists over k-means cells with 8-bit scalar-quantised vectors
   (a quarter of the memory) searching :data:`IVF_NPROBE` cells; chosen from
-  :data:`FLAT_LIMIT` vectors on (see ``benchmarks/perf.py`` for the measurements).
+  :data:`FLAT_LIMIT` vectors on (see ``benchmarks/perf.py`` for the measurements),
+  and trained again by the builder once it has grown fourfold
+  (:attr:`VectorIndex.outgrown`).
 """
 
 import math
@@ -49,6 +51,11 @@ def _all_cores() -> Iterator[None]:
         faiss.omp_set_num_threads(1)
 
 
+def ivf_cells(count: int) -> int:
+    """k-means cells for an IVF index of ``count`` vectors: the usual 4·√n."""
+    return int(min(65536, max(16, 4 * math.sqrt(count))))
+
+
 def chosen_kind(count: int) -> str:
     policy = os.environ.get("CHATBOT_VECTOR_INDEX", "auto").strip().lower()
     if policy in ("flat", "ivf"):
@@ -69,7 +76,7 @@ class VectorIndex:
         """A new index of ``kind`` holding ``vectors`` under ``ids``."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if kind == "ivf" and len(ids) >= 1000:
-            cells = int(min(65536, max(16, 4 * math.sqrt(len(ids)))))
+            cells = ivf_cells(len(ids))
             quantizer = faiss.IndexFlatIP(dimension)
             index = faiss.IndexIVFScalarQuantizer(
                 quantizer,
@@ -103,6 +110,18 @@ class VectorIndex:
     @property
     def kind(self) -> str:
         return "ivf" if isinstance(self._index, faiss.IndexIVF) else "flat"
+
+    @property
+    def outgrown(self) -> bool:
+        """True for an IVF index that has grown fourfold since its cells were trained.
+
+        Cells are trained once; vectors added later join the nearest cell, so each
+        cell, and each question's scan of :data:`IVF_NPROBE` cells, grows with the
+        index. Past twice the cells its size calls for, it is worth training again.
+        """
+        if not isinstance(self._index, faiss.IndexIVF):
+            return False
+        return ivf_cells(len(self)) >= 2 * faiss.extract_index_ivf(self._index).nlist
 
     @property
     def dimension(self) -> int:
