@@ -86,7 +86,7 @@ def _language_codes(languages: Sequence[str], names: list[str]) -> np.ndarray:
 class LexicalIndex:
     """BM25 over chunks; ``chunk_ids[i]`` is document i's chunk and
     ``language_names[language_codes[i]]`` its language (the base's documents, then the
-    delta's, ids ascending). :meth:`scores` gives 0 to a masked document; ``len()``
+    delta's, ids ascending). :meth:`match` leaves masked documents out; ``len()``
     counts the others."""
 
     def __init__(

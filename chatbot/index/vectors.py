@@ -153,7 +153,8 @@ class LanguageVectors:
     """One :class:`VectorIndex` of chunk vectors per article language.
 
     Multilingual models score passages in the question's own language higher, so
-    retrieval searches each language separately and balances the lists
+    retrieval takes candidates from each language separately (else the other
+    language's would rarely reach the top k) and offsets their scores
     (:mod:`chatbot.retrieval.retriever`); separate indexes make that a plain search.
     """
 

@@ -10,8 +10,9 @@ How a question is answered:
 3. dense search: the question's vector against every unit vector (whole chunks
    and their single sentences), so that both a one-sentence question and a
    paragraph-level one find their chunk; a chunk scores as its best unit;
-4. lexical search (BM25 on the matching form) adds exact names and numbers;
-   steps 3 and 4 run per article language and are fused into one ranking each;
+4. lexical search (BM25 on the matching form) adds exact names and numbers: all
+   the question's words for passages in its own language, its numbers alone for
+   passages in the other one; steps 3 and 4 run per article language;
 5. the candidates of all languages go into one ranking, where a passage in another
    language than the question gets a fixed offset: the model scores passages in the
    question's own language higher whatever they say, which would otherwise hide the
