@@ -34,6 +34,8 @@ benchmark's 100k and 1M-chunk indexes (870 and 2,760 cells per language) 512 cel
 keep 98.75-99.75% of the exact top 10 among the 48 candidates that retrieval rescores
 exactly, for 1.2-3 ms a language; the earlier 24 kept 68-80% (benchmarks/perf.py)."""
 IVF_TRAINING_PER_CELL = 40
+IVF_MIN_VECTORS = 1000
+"""Too few to train cells on: a smaller language stays flat even when IVF is asked for."""
 
 # Questions are searched one at a time, where FAISS's thread pool brings nothing
 # (benchmarks/perf.py, 100k flat vectors: 9.3 ms with 2 threads, 9.1 ms with one on an
@@ -57,12 +59,13 @@ def ivf_cells(count: int) -> int:
 
 
 def chosen_kind(count: int) -> str:
+    """The kind of index for ``count`` vectors of one language."""
     policy = os.environ.get("CHATBOT_VECTOR_INDEX", "auto").strip().lower()
-    if policy in ("flat", "ivf"):
-        return policy
-    if policy != "auto":
+    if policy not in ("auto", "flat", "ivf"):
         raise ValueError(f"CHATBOT_VECTOR_INDEX={policy!r}: use auto, flat or ivf")
-    return "ivf" if count > FLAT_LIMIT else "flat"
+    if policy == "flat" or count < IVF_MIN_VECTORS:
+        return "flat"
+    return "ivf" if policy == "ivf" or count > FLAT_LIMIT else "flat"
 
 
 class VectorIndex:
@@ -75,7 +78,7 @@ class VectorIndex:
     def build(cls, dimension: int, ids: list[int], vectors: np.ndarray, kind: str) -> "VectorIndex":
         """A new index of ``kind`` holding ``vectors`` under ``ids``."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        if kind == "ivf" and len(ids) >= 1000:
+        if kind == "ivf" and len(ids) >= IVF_MIN_VECTORS:
             cells = ivf_cells(len(ids))
             quantizer = faiss.IndexFlatIP(dimension)
             index = faiss.IndexIVFScalarQuantizer(

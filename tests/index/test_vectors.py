@@ -6,7 +6,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chatbot.index.vectors import FLAT_LIMIT, VectorIndex, chosen_kind, ivf_cells
+from chatbot.index.vectors import (
+    FLAT_LIMIT,
+    IVF_MIN_VECTORS,
+    VectorIndex,
+    chosen_kind,
+    ivf_cells,
+)
 
 
 def unit_vectors(count: int, seed: int, dimension: int = 32) -> np.ndarray:
@@ -19,6 +25,10 @@ def test_kind_follows_the_size_unless_overridden(monkeypatch):
     assert chosen_kind(FLAT_LIMIT) == "flat" and chosen_kind(FLAT_LIMIT + 1) == "ivf"
     monkeypatch.setenv("CHATBOT_VECTOR_INDEX", "flat")
     assert chosen_kind(10 * FLAT_LIMIT) == "flat"
+    monkeypatch.setenv("CHATBOT_VECTOR_INDEX", "ivf")
+    assert chosen_kind(IVF_MIN_VECTORS) == "ivf"
+    # Too few vectors to train cells on: flat, so that an update does not rebuild it.
+    assert chosen_kind(IVF_MIN_VECTORS - 1) == "flat"
     monkeypatch.setenv("CHATBOT_VECTOR_INDEX", "hnsw")
     with pytest.raises(ValueError, match="auto, flat or ivf"):
         chosen_kind(10)
