@@ -5,6 +5,7 @@ import contextlib
 import os
 import platform
 import socket
+import subprocess
 import sys
 import time
 from importlib.metadata import version
@@ -73,3 +74,21 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Return once ``url`` answers; raise with the end of ``log`` if the server process
+    exits first or ``timeout`` seconds pass."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"chatbot serve exited: {log.read_text()[-2000:]}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"chatbot serve did not start: {log.read_text()[-2000:]}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.3)

@@ -59,7 +59,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script: make ``chatbot`` importable
     sys.path.insert(0, str(REPO_ROOT))
 
-from common import STARTED, free_port, load_average, machine_info, note, process_memory_mb  # noqa: E402
+from common import (  # noqa: E402
+    STARTED,
+    free_port,
+    load_average,
+    machine_info,
+    note,
+    process_memory_mb,
+    wait_until_serving,
+)
 
 from chatbot.chunks import ChunkingSettings, sentence_spans  # noqa: E402
 from chatbot.embeddings import Embedder, create_embedder  # noqa: E402
@@ -1334,8 +1342,6 @@ def running_server(
     index: Path, articles: Path, log: Path, variant: str = "default"
 ) -> Iterator[tuple[str, int]]:
     """A ``chatbot serve`` subprocess on 127.0.0.1; yields its URL and process id."""
-    import httpx
-
     port = free_port()
     env = {
         **worker_env(VARIANTS[variant]),
@@ -1353,17 +1359,7 @@ def running_server(
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"chatbot serve exited: {log.read_text()[-2000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"chatbot serve did not start: {log.read_text()[-2000:]}")
-            try:
-                httpx.get(url, timeout=2)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+        wait_until_serving(url, process, log, SERVER_START_TIMEOUT)
         yield url, process.pid
     finally:
         process.terminate()

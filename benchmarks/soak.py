@@ -64,7 +64,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script: make ``chatbot`` importable
     sys.path.insert(0, str(REPO_ROOT))
 
-from common import free_port, load_average, machine_info, note, process_memory_mb  # noqa: E402
+from common import (  # noqa: E402
+    free_port,
+    load_average,
+    machine_info,
+    note,
+    process_memory_mb,
+    wait_until_serving,
+)
 
 for _name, _value in (
     ("HF_HUB_OFFLINE", "1"),
@@ -391,7 +398,6 @@ class Server:
 def serving(folder: Path, index: Path, articles: Path, *options: str) -> Iterator[Server]:
     """``chatbot serve`` on a free port (127.0.0.1 unless ``options`` say otherwise),
     running in ``folder`` with its own Gradio temporary folder; stopped on exit."""
-    import httpx
 
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -404,17 +410,7 @@ def serving(folder: Path, index: Path, articles: Path, *options: str) -> Iterato
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"chatbot serve exited: {log.read_text()[-2000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"chatbot serve did not start: {log.read_text()[-2000:]}")
-            try:
-                httpx.get(url, timeout=2)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.3)
+        wait_until_serving(url, process, log, SERVER_START_TIMEOUT)
         yield Server(url, port, process, log, index, articles)
     finally:
         stop_process(process)
