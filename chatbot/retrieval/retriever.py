@@ -285,7 +285,11 @@ class Retriever:
         )
         ordered = sorted(chunk_ids)
         word_share = snapshot.lexical.shares(lexical.words, ordered)
-        number_share = snapshot.lexical.shares(lexical.numbers, ordered)
+        if asked_in_language:
+            lifts = settings.lexical_weight * word_share
+        else:
+            number_share = snapshot.lexical.shares(lexical.numbers, ordered)
+            lifts = settings.cross_lingual_offset + settings.number_weight * number_share
         chunks = snapshot.store.chunks(ordered)
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
 
@@ -310,18 +314,12 @@ class Retriever:
                 continue
             _, start, end = highlight.get(chunk_id, (0.0, chunk.start, chunk.end))
             score = dense.get(chunk_id, 0.0)
-            if asked_in_language:
-                lift = settings.lexical_weight * float(word_share[row])
-            else:
-                lift = settings.cross_lingual_offset + settings.number_weight * float(
-                    number_share[row]
-                )
             candidates.append(
                 Candidate(
                     chunk=chunk,
                     dense=score,
                     lexical=float(word_share[row]),
-                    fused=score + lift,
+                    fused=score + float(lifts[row]),
                     margin=score - background,
                     highlight=(start - chunk.start, end - chunk.start),
                 )
