@@ -92,3 +92,17 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: 
             return
         except httpx.HTTPError:
             time.sleep(0.3)
+
+
+def api_client(url: str, **options: Any) -> Any:
+    """A ``gradio_client.Client`` for a local ``http://`` server, measured like a browser.
+
+    gradio_client sends every request through a new httpx client; with its default
+    ``ssl_verify=True`` each of those loads the CA certificate bundle, about 60 ms of
+    CPU per question on this machine, which is the client's cost, not the server's,
+    and pointless over plain http. Without TLS there is nothing to verify."""
+    from gradio_client import Client
+
+    if not url.startswith("http://"):
+        raise ValueError(f"api_client is for local plain-http servers, not {url}")
+    return Client(url, verbose=False, ssl_verify=False, **options)

@@ -61,6 +61,7 @@ if str(REPO_ROOT) not in sys.path:  # run as a script: make ``chatbot`` importab
 
 from common import (  # noqa: E402
     STARTED,
+    api_client,
     free_port,
     load_average,
     machine_info,
@@ -181,7 +182,7 @@ FULL = Sizes(
     indexing_rounds=2,
     embed_rounds=2,
     cold_start_sizes=(100_000, 1_000_000),
-    variants=("default", "passive", "passive+concurrency"),
+    variants=("default", "passive"),
     profile=True,
     embed_seconds=20.0,
 )
@@ -826,7 +827,7 @@ def measure_incremental(results: Results, sizes: Sizes, real: Embedder) -> None:
         "bulk_build_s": round(bulk_seconds, 1),
     }
     next_number = count
-    for variant in [v for v in sizes.variants if "concurrency" not in v]:
+    for variant in sizes.variants:
         arguments = ["incremental", str(articles), str(index), str(next_number)]
         payload = {"repeats": sizes.incremental_repeats, "profile": sizes.profile}
         measured = run_worker(arguments, worker_env(VARIANTS[variant]), payload)
@@ -1087,15 +1088,12 @@ def folder_mb(folder: Path, pattern: str) -> float:
 VARIANTS = {
     "default": {},
     "passive": {"OMP_WAIT_POLICY": "PASSIVE"},
-    "passive+concurrency": {"OMP_WAIT_POLICY": "PASSIVE", "GRADIO_DEFAULT_CONCURRENCY_LIMIT": "4"},
 }
-"""Environments of the measured processes: the product as it is; with OpenMP threads
-that sleep instead of spinning when idle (a suggested fix); and, for the web chat,
-also with four requests served at once instead of Gradio's default of one."""
+"""Environments of the measured processes: the product as it is, and with OpenMP threads
+that sleep instead of spinning when idle (a suggested fix)."""
 VARIANT_NOTES = {
     "default": "",
     "passive": ", OMP_WAIT_POLICY=PASSIVE",
-    "passive+concurrency": ", OMP_WAIT_POLICY=PASSIVE + GRADIO_DEFAULT_CONCURRENCY_LIMIT=4",
 }
 
 
@@ -1387,9 +1385,7 @@ def web_available() -> str | None:
 
 
 def ask_via_api(url: str, asked: Sequence[str]) -> None:
-    from gradio_client import Client
-
-    client = Client(url, verbose=False)
+    client = api_client(url)
     for question in asked:
         client.predict(question, [], api_name="/ask")
 
@@ -1533,9 +1529,7 @@ def web_level(
     """``users`` clients at once, each asking ``per_user`` questions one after another;
     with the CPU time the server and the clients (this process) spent per answer, to
     tell which side the 2 cores go to."""
-    from gradio_client import Client
-
-    clients = [Client(url, verbose=False) for _ in range(users)]
+    clients = [api_client(url) for _ in range(users)]
     start = threading.Barrier(users)
     timings: list[float] = []
     errors: list[str] = []

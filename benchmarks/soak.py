@@ -65,6 +65,7 @@ if str(REPO_ROOT) not in sys.path:  # run as a script: make ``chatbot`` importab
     sys.path.insert(0, str(REPO_ROOT))
 
 from common import (  # noqa: E402
+    api_client,
     free_port,
     load_average,
     machine_info,
@@ -418,12 +419,9 @@ def serving(folder: Path, index: Path, articles: Path, *options: str) -> Iterato
 
 def make_client(url: str, auth: tuple[str, str] | None = None) -> Any:
     """A ``gradio_client.Client`` without telemetry or downloads."""
-    from gradio_client import Client
-
-    return Client(
+    return api_client(
         url,
         auth=auth,
-        verbose=False,
         httpx_kwargs={"timeout": API_TIMEOUT},
         download_files=False,
         analytics_enabled=False,

@@ -1,3 +1,5 @@
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from chatbot.retrieval import MAX_QUESTION_CHARS, QuestionError
@@ -76,6 +78,25 @@ def test_new_topic_does_not_drag_the_old_one(retriever):
         retriever, "How many people worldwide are victims of trafficking per the ILO?", [earlier]
     )
     assert found(result, EN_2021, "nearly 25 million")
+
+
+def test_questions_searched_at_once_get_the_answers_they_get_alone(retriever):
+    """The chat searches two questions at once (``SEARCH_CONCURRENCY``)."""
+    questions = [
+        "How much revenue did the Cuban regime generate from exporting medical services?",
+        "کدام کشور برای دهمین سال متوالی در مبارزه با قاچاق انسان پیشگام بوده است؟",
+        "How many people worldwide are victims of trafficking per the ILO?",
+        "How do I bake a chocolate cake?",
+    ] * 3
+
+    def cited(question: str) -> tuple[bool, list[tuple[str, int, int]]]:
+        result = retriever.search(question, top_k=5)
+        return result.answered, [(p.article, p.start, p.end) for p in result.passages]
+
+    alone = [cited(q) for q in questions]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(cited, questions)) == alone
+    assert [answered for answered, _ in alone] == [True, True, True, False] * 3
 
 
 @pytest.mark.parametrize(
