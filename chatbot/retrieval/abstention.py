@@ -46,8 +46,8 @@ class AbstentionRule:
     def relevance(
         self, best: "Candidate", question: np.ndarray, language: str, background: Background
     ) -> float:
-        baseline = background.baseline(question, best.chunk.language, self.background_top)
-        lifts = self.cross_lingual_lift if best.chunk.language != language else 0.0
+        baseline = background.baseline(question, best.language, self.background_top)
+        lifts = self.cross_lingual_lift if best.language != language else 0.0
         if best.lexical >= self.lexical_evidence:
             lifts += self.lexical_lift
         return best.dense - baseline + self.margin_weight * best.margin + lifts

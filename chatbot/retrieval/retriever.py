@@ -120,7 +120,8 @@ class RetrievalResult:
 class Candidate:
     """A chunk under consideration, with the evidence for it."""
 
-    chunk: ChunkRecord
+    chunk_id: int
+    language: str
     dense: float
     """Cosine of the question with the chunk's best unit (whole chunk or sentence)."""
     lexical: float
@@ -130,7 +131,8 @@ class Candidate:
     passage in the question's language, plus the cross-language offset otherwise."""
     margin: float
     """``dense`` over the mean of the best passages of its language."""
-    highlight: tuple[int, int]
+    best_sentence: tuple[int, int] | None
+    """Where the best-matching sentence is in the article; None: the whole chunk."""
 
 
 @dataclass(frozen=True)
@@ -241,22 +243,38 @@ class Retriever:
         answered = self.settings.abstention.answered(
             judged, judged_vector, language, loaded.background
         )
-        passages = [
-            Passage(
-                rank=rank,
-                score=round(c.dense, 4),
-                article=c.chunk.path,
-                title=c.chunk.title,
-                language=c.chunk.language,
-                start=c.chunk.start,
-                end=c.chunk.end,
-                text=c.chunk.text,
-                highlight_start=c.highlight[0],
-                highlight_end=c.highlight[1],
-            )
-            for rank, c in enumerate(ranked[: max(1, top_k)], start=1)
-        ]
+        passages = self._passages(loaded, ranked, max(1, top_k))
         return RetrievalResult(question, language, answered, passages, loaded.number)
+
+    @staticmethod
+    def _passages(snapshot: IndexSnapshot, ranked: list[Candidate], count: int) -> list[Passage]:
+        """The best ``count`` candidates as passages. Only their rows are read: the text
+        of the other candidates is never needed."""
+        chosen: list[tuple[Candidate, ChunkRecord]] = []
+        for first in range(0, len(ranked), count):  # more only if some row has gone since
+            batch = ranked[first : first + count]
+            rows = snapshot.store.chunks([c.chunk_id for c in batch])
+            chosen += [(c, rows[c.chunk_id]) for c in batch if c.chunk_id in rows]
+            if len(chosen) >= count:
+                break
+        passages = []
+        for rank, (candidate, chunk) in enumerate(chosen[:count], start=1):
+            start, end = candidate.best_sentence or (chunk.start, chunk.end)
+            passages.append(
+                Passage(
+                    rank=rank,
+                    score=round(candidate.dense, 4),
+                    article=chunk.path,
+                    title=chunk.title,
+                    language=chunk.language,
+                    start=chunk.start,
+                    end=chunk.end,
+                    text=chunk.text,
+                    highlight_start=start - chunk.start,
+                    highlight_end=end - chunk.start,
+                )
+            )
+        return passages
 
     def _rank_languages(
         self, snapshot: IndexSnapshot, vector: np.ndarray, lexical: LexicalEvidence, asked_in: str
@@ -290,7 +308,6 @@ class Retriever:
         else:
             number_share = snapshot.lexical.shares(lexical.numbers, ordered)
             lifts = settings.cross_lingual_offset + settings.number_weight * number_share
-        chunks = snapshot.store.chunks(ordered)
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
 
         dense = dict(zip(stored.chunk_ids, (stored.chunk @ vector).tolist(), strict=True))
@@ -309,19 +326,19 @@ class Retriever:
 
         candidates = []
         for row, chunk_id in enumerate(ordered):
-            chunk = chunks.get(chunk_id)
-            if chunk is None:
+            score = dense.get(chunk_id)
+            if score is None:  # no stored row: gone with a snapshot since collected
                 continue
-            _, start, end = highlight.get(chunk_id, (0.0, chunk.start, chunk.end))
-            score = dense.get(chunk_id, 0.0)
+            best = highlight.get(chunk_id)
             candidates.append(
                 Candidate(
-                    chunk=chunk,
+                    chunk_id=chunk_id,
+                    language=language,
                     dense=score,
                     lexical=float(word_share[row]),
                     fused=score + float(lifts[row]),
                     margin=score - background,
-                    highlight=(start - chunk.start, end - chunk.start),
+                    best_sentence=(best[1], best[2]) if best else None,
                 )
             )
         candidates.sort(key=lambda c: -c.fused)
