@@ -26,12 +26,14 @@ import numpy as np
 
 from chatbot.index.errors import reading
 
-FLAT_LIMIT = 50_000
-"""Past this many vectors in one language, ``auto`` picks ``ivf``. At the benchmark's
-100k-chunk index (about 57,000 vectors a language) flat search took 6 ms of each
-question for the two languages and IVF 3 ms, keeping 99.3% of the exact top 10; with
-the question's embedding alone at p95 40-48 ms there, those 3 ms decide the 50 ms
-budget (benchmarks/perf.py)."""
+FLAT_LIMIT = 30_000
+"""Past this many vectors (chunks) in one language, ``auto`` picks ``ivf``. Flat search
+costs about 0.08 ms per thousand vectors: at the benchmark's 100k-chunk index (47,000
+and 52,000 a language) 3.6 and 4.2 ms a question against 1.2 ms each for IVF, which
+keeps 99.3% of the exact top 10; with the question's embedding alone at p95 40-48 ms
+there, that difference decides the 50 ms budget (benchmarks/perf.py). Past 30,000 flat
+search costs over 2 ms a language.
+"""
 IVF_NPROBE = 512
 """Cells searched per question (FAISS caps it at the number of cells). On the
 benchmark's 100k and 1M-chunk indexes (870 and 2,760 cells per language) 512 cells

@@ -7,9 +7,10 @@ How a question is answered:
 2. a follow-up is joined with the earlier question it leans on
    (:mod:`chatbot.retrieval.conversation`): its vector is the sum of the joined
    text's and its own, so the new words keep their weight;
-3. dense search: the question's vector against every unit vector (whole chunks
-   and their single sentences), so that both a one-sentence question and a
-   paragraph-level one find their chunk; a chunk scores as its best unit;
+3. dense search: FAISS finds the chunks nearest the question's vector; each
+   candidate then scores as its best unit, the whole chunk or one of its sentences
+   (stored vectors), so that both a one-sentence question and a paragraph-level
+   one find their chunk;
 4. lexical search (BM25 on the matching form) adds exact names and numbers: all
    the question's words for passages in its own language, its numbers alone for
    passages in the other one; steps 3 and 4 run per article language;

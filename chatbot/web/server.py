@@ -65,9 +65,9 @@ def serve(args: argparse.Namespace, paths: Paths) -> int:
             )
         print(exposure_warning(args.host, args.port), file=sys.stderr, flush=True)
 
-    # Gradio recomputes a pandas summary of up to 10,000 past events after every event,
-    # for a monitoring page this app leaves off: 7 ms per question once that many have
-    # been asked. Refresh it only every 1,000 events.
+    # After every event Gradio rebuilds a pandas table of up to 10,000 past events for a
+    # monitoring page this app leaves off, a cost that grows with the server's uptime.
+    # Refresh it only every 1,000 events.
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
     embedder = load_embedder(paths.embedder)
     if current_snapshot_name(paths.index) is None:
