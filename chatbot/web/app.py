@@ -41,9 +41,10 @@ UPLOAD_POLL_SECONDS = 0.5
 SEARCH_CONCURRENCY = 2
 """Questions searched at once, by the chat and the API together (Gradio's default is one
 at a time per event). A question's embedding already uses every core, but the rest of a
-search and Gradio's own work are Python; two at once keep the cores busy. Measured with
-8 concurrent API users on 2 cores (``benchmarks/perf.py --sections web``): 24 → 34
-answers/s, p95 411 → 312 ms; the single-user round trip is unchanged."""
+search and Gradio's own work are Python; two at once keep the cores busy. With 8
+concurrent API users on 2 cores (``benchmarks/perf.py``'s web measurement) one at a
+time gave 24 answers/s and p95 411 ms, two at once 34-45 answers/s and p95 214-312 ms;
+the single-user round trip is unchanged."""
 
 
 @dataclass(frozen=True)
