@@ -930,6 +930,12 @@ class BuiltIndex:
 
     def use(self, kind: str) -> None:
         """Make the ``kind`` snapshot the live one."""
+        if kind not in self.snapshots:
+            raise ValueError(
+                f"no {kind!r} snapshot of the {count_label(self.target)} index: auto picks "
+                f"{self.auto} per language (FLAT_LIMIT in chatbot/index/vectors.py), and "
+                "this benchmark builds one kind for all languages"
+            )
         publish_snapshot(self.folder, self.snapshots[kind])
 
     def to_json(self) -> dict[str, Any]:
