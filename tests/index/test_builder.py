@@ -129,6 +129,7 @@ def test_interrupted_run_leaves_the_previous_index_usable(articles_copy: Path, t
         ("lexical/chunk_ids.npy", "empty"),
         ("lexical/language_codes.npy", "truncate"),
         ("background.npy", "garbage"),
+        ("background-terms.npz", "truncate"),
         ("metadata.sqlite", "garbage"),
         ("metadata.sqlite", "empty"),
     ],
