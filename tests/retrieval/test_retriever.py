@@ -87,6 +87,8 @@ def test_questions_searched_at_once_get_the_answers_they_get_alone(retriever):
         "کدام کشور برای دهمین سال متوالی در مبارزه با قاچاق انسان پیشگام بوده است؟",
         "How many people worldwide are victims of trafficking per the ILO?",
         "How do I bake a chocolate cake?",
+        # answered through term evidence (tests/retrieval/test_abstention.py)
+        "How many countries and territories have comprehensive anti-trafficking laws?",
     ] * 3
 
     def cited(question: str) -> tuple[bool, list[tuple[str, int, int]]]:
@@ -96,7 +98,7 @@ def test_questions_searched_at_once_get_the_answers_they_get_alone(retriever):
     alone = [cited(q) for q in questions]
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(cited, questions)) == alone
-    assert [answered for answered, _ in alone] == [True, True, True, False] * 3
+    assert [answered for answered, _ in alone] == [True, True, True, False, True] * 3
 
 
 @pytest.mark.parametrize(
