@@ -14,7 +14,7 @@ from chatbot.index.builder import update_index
 from chatbot.index.checksums import CHECKSUMS_FILE, write_checksums
 from chatbot.index.snapshot import SNAPSHOTS_DIR, current_snapshot_name
 from chatbot.retrieval import RetrievalSettings, Retriever
-from chatbot.retrieval.abstention import AbstentionRule
+from chatbot.retrieval.abstention import TERM_EVIDENCE_VARIABLE, AbstentionRule
 from chatbot.retrieval.retriever import Candidate
 from tests.conftest import SEEDS
 
@@ -22,6 +22,7 @@ from tests.conftest import SEEDS
 # evidence. Its answer is in the Dari article ("۱۳۸ کشور و قلمرو").
 IN_BAND = "How many countries and territories have comprehensive anti-trafficking laws?"
 OFF_TOPIC = "What is the best recipe for a lentil soup?"
+TERMS_ON = AbstentionRule(term_evidence=True)
 
 
 def candidate(language: str, dense: float) -> Candidate:
@@ -53,7 +54,7 @@ def test_term_evidence_settles_only_the_band(flat_background, dense, evidence, a
         calls.append(passage)
         return evidence
 
-    rule = AbstentionRule()
+    rule = AbstentionRule(term_evidence=True)
     by_language = {"en": [candidate("en", dense)]}
     assert rule.answered(by_language, question, "en", flat_background, terms) is answered
     assert bool(calls) is asked
@@ -61,12 +62,23 @@ def test_term_evidence_settles_only_the_band(flat_background, dense, evidence, a
     assert rule.answered(by_language, question, "en", flat_background) is (dense >= rule.threshold)
 
 
+def with_term_evidence(index_dir: Path, embedder) -> Retriever:
+    return Retriever(index_dir, embedder, RetrievalSettings(abstention=TERMS_ON))
+
+
+def test_term_evidence_is_off_unless_asked_for(monkeypatch):
+    monkeypatch.delenv(TERM_EVIDENCE_VARIABLE, raising=False)
+    assert not AbstentionRule().term_evidence
+    monkeypatch.setenv(TERM_EVIDENCE_VARIABLE, "1")
+    assert AbstentionRule().term_evidence
+
+
 def test_a_question_in_the_band_is_answered_through_its_terms(seeds_index: Path, embedder):
-    with_terms = Retriever(seeds_index, embedder)
+    with_terms = with_term_evidence(seeds_index, embedder)
     dense_only = Retriever(
         seeds_index,
         embedder,
-        RetrievalSettings(abstention=replace(AbstentionRule(), term_evidence=False)),
+        RetrievalSettings(abstention=replace(TERMS_ON, term_evidence=False)),
     )
     result = with_terms.search(IN_BAND)
     assert result.answered
@@ -102,9 +114,9 @@ def test_an_index_without_term_vectors_falls_back_to_the_dense_rule(
     assert snapshot.background.terms is None
     snapshot.close()
 
-    retriever = Retriever(index_dir, embedder)
+    retriever = with_term_evidence(index_dir, embedder)
     assert not retriever.search(IN_BAND).answered  # the dense rule: below 0.11
     assert retriever.search("How many people are held in prison camps in North Korea?").answered
 
     update_index(SEEDS, index_dir, embedder, rebuild=True)
-    assert Retriever(index_dir, embedder).search(IN_BAND).answered
+    assert with_term_evidence(index_dir, embedder).search(IN_BAND).answered

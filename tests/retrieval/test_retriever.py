@@ -2,7 +2,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from chatbot.retrieval import MAX_QUESTION_CHARS, QuestionError
+from chatbot.retrieval import MAX_QUESTION_CHARS, QuestionError, RetrievalSettings, Retriever
+from chatbot.retrieval.abstention import AbstentionRule
 from chatbot.text.normalize import normalize_for_matching
 from tests.conftest import EN_2021, EN_2025, PRS_2025
 
@@ -80,8 +81,12 @@ def test_new_topic_does_not_drag_the_old_one(retriever):
     assert found(result, EN_2021, "nearly 25 million")
 
 
-def test_questions_searched_at_once_get_the_answers_they_get_alone(retriever):
-    """The chat searches two questions at once (``SEARCH_CONCURRENCY``)."""
+def test_questions_searched_at_once_get_the_answers_they_get_alone(seeds_index, embedder):
+    """The chat searches two questions at once (``SEARCH_CONCURRENCY``); with term
+    evidence on, as it embeds term vectors too."""
+    retriever = Retriever(
+        seeds_index, embedder, RetrievalSettings(abstention=AbstentionRule(term_evidence=True))
+    )
     questions = [
         "How much revenue did the Cuban regime generate from exporting medical services?",
         "کدام کشور برای دهمین سال متوالی در مبارزه با قاچاق انسان پیشگام بوده است؟",
