@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from zipfile import BadZipFile  # a damaged .npz
 
 REBUILD_HINT = "run `chatbot index --rebuild` to build it anew"
 
@@ -29,7 +30,7 @@ def reading(path: Path) -> Iterator[None]:
     :class:`IndexCorruptError` that names the file and the fix."""
     try:
         yield
-    except (OSError, ValueError, EOFError, KeyError, RuntimeError) as error:
+    except (OSError, ValueError, EOFError, KeyError, RuntimeError, BadZipFile) as error:
         reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
         raise IndexCorruptError(
             f"index file {path} is unreadable ({reason}): {REBUILD_HINT}"
