@@ -66,7 +66,7 @@ class AbstentionRule:
     term_evidence: bool = field(default_factory=term_evidence_from_environment)
     """Settle questions in the band with term evidence, where there is any. Off unless
     ``CHATBOT_TERM_EVIDENCE=1``: it meets the abstention targets (``docs/retrieval.md``)
-    but the 5-15% of questions in the band take 80-180 ms longer, which breaks the
+    but the questions in the band take 80-180 ms longer, which breaks the
     latency budgets (``benchmarks/perf.py`` with it on: 100k chunks p95 202 ms, the
     budget is 50 ms)."""
     term_band_low: float = 0.09
