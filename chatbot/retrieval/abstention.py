@@ -100,13 +100,9 @@ class AbstentionRule:
     ) -> bool:
         """True when some language's best passage is relevant enough. ``terms`` gives
         the term evidence of a passage; it is called only for passages in the band."""
+        bests = [max(ranked, key=lambda c: c.dense) for ranked in by_language.values() if ranked]
         judged = sorted(
-            (
-                (self.relevance(best, question, language, background), best)
-                for best in (
-                    max(ranked, key=lambda c: c.dense) for ranked in by_language.values() if ranked
-                )
-            ),
+            ((self.relevance(best, question, language, background), best) for best in bests),
             key=lambda pair: -pair[0],
         )
         if terms is None or not self.term_evidence:

@@ -244,7 +244,11 @@ class Retriever:
             (c for candidates in by_language.values() for c in candidates), key=lambda c: -c.fused
         )
         rule = self.settings.abstention
-        terms = question_terms(self.embedder, loaded, query, rule.background_top)
+        terms = (
+            question_terms(self.embedder, loaded, query, rule.background_top)
+            if rule.term_evidence
+            else None
+        )
         answered = rule.answered(judged, judged_vector, language, loaded.background, terms)
         passages = self._passages(loaded, ranked, max(1, top_k))
         return RetrievalResult(question, language, answered, passages, loaded.number)
