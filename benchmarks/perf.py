@@ -594,11 +594,6 @@ class ReplayEmbedder(Embedder):
     def count_tokens(self, text: str) -> int:
         return self._real.count_tokens(text)
 
-    def embed_terms(self, texts: Sequence[str]) -> np.ndarray | None:
-        """The real model's term vectors: a bulk build embeds only the 60 background
-        texts with them, and questions in the abstention band pay the real cost."""
-        return self._real.embed_terms(texts)
-
 
 def with_noise(vectors: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
     """``vectors`` plus Gaussian noise of norm about ``noise``, L2-normalised again."""

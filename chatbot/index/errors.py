@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from zipfile import BadZipFile  # a damaged .npz
+from zipfile import BadZipFile  # np.load reads a file that starts like a zip as .npz
 
 REBUILD_HINT = "run `chatbot index --rebuild` to build it anew"
 

@@ -7,8 +7,7 @@ Layout of the index folder::
       metadata.sqlite      articles, chunks, sentences and their vectors, versioned
                            by snapshot number (see chatbot.index.store)
       snapshots/NAME/      manifest.json, vectors-LANG.faiss (one per language),
-                           lexical/ (BM25), background.npy/.json and
-                           background-terms.npz (abstention baseline),
+                           lexical/ (BM25), background.npy/.json (abstention baseline),
                            checksums.json (SHA-256 of every other file, checked on load)
       .lock                held while `chatbot index` runs
 

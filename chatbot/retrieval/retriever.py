@@ -20,8 +20,7 @@ How a question is answered:
    answer in the other language; the top chunks are returned with their best
    sentence as the highlight;
 6. an abstention rule (:mod:`chatbot.retrieval.abstention`) says whether anything
-   is relevant enough to count as an answer; questions its dense evidence leaves in
-   doubt are settled by term vectors (:mod:`chatbot.retrieval.terms`).
+   is relevant enough to count as an answer.
 
 The index snapshot is swapped atomically when ``chatbot index`` publishes a new
 one (:meth:`Retriever.reload_if_changed`); a question in flight finishes on the
@@ -44,7 +43,6 @@ from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule
 from chatbot.retrieval.conversation import search_text
 from chatbot.retrieval.question import tidy_question
-from chatbot.retrieval.terms import question_terms
 from chatbot.text.language import Language, detect_language
 from chatbot.text.tokens import tokenize
 
@@ -243,13 +241,9 @@ class Retriever:
         ranked = sorted(
             (c for candidates in by_language.values() for c in candidates), key=lambda c: -c.fused
         )
-        rule = self.settings.abstention
-        terms = (
-            question_terms(self.embedder, loaded, query, rule.background_top)
-            if rule.term_evidence
-            else None
+        answered = self.settings.abstention.answered(
+            judged, judged_vector, language, loaded.background
         )
-        answered = rule.answered(judged, judged_vector, language, loaded.background, terms)
         passages = self._passages(loaded, ranked, max(1, top_k))
         return RetrievalResult(question, language, answered, passages, loaded.number)
 

@@ -30,9 +30,6 @@ def test_sentence_transformers_backend_indexes_and_answers(st_embedder, articles
     )
     assert result.passages[0].article == EN_2021
     assert "11 countries" in result.passages[0].text
-    # No term head: the index keeps no term vectors and the dense rule decides.
-    assert st_embedder.embed_terms(["a question"]) is None
-    assert not list((tmp_path / "index").rglob("background-terms.npz"))
 
 
 def test_an_index_from_another_embedder_is_refused(st_embedder, seeds_index, articles_copy):

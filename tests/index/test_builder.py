@@ -129,7 +129,7 @@ def test_interrupted_run_leaves_the_previous_index_usable(articles_copy: Path, t
         ("lexical/chunk_ids.npy", "empty"),
         ("lexical/language_codes.npy", "truncate"),
         ("background.npy", "garbage"),
-        ("background-terms.npz", "truncate"),
+        ("background.npy", "zip"),
         ("metadata.sqlite", "garbage"),
         ("metadata.sqlite", "empty"),
     ],
@@ -145,6 +145,8 @@ def test_damaged_files_are_named_with_the_fix_and_rebuild_mends_them(
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     elif damage == "garbage":
         path.write_bytes(b"not what you expected\x00" * 100)
+    elif damage == "zip":  # numpy takes it for an .npz: zipfile.BadZipFile
+        path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     elif damage == "flip":  # parses fine: only the checksum can tell
         data = bytearray(path.read_bytes())
         middle = len(data) // 2

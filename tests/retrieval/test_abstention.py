@@ -1,122 +1,86 @@
-"""The abstention rule: dense relevance settles most questions, term evidence the
-ones in its band."""
+"""The abstention rule: a passage answers when its cosine clears the question's own
+baseline, weighted, and it stands out from the other passages of its language."""
 
-import shutil
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from chatbot.index import load_snapshot
-from chatbot.index.background import TERMS_FILE, Background
-from chatbot.index.builder import update_index
-from chatbot.index.checksums import CHECKSUMS_FILE, write_checksums
-from chatbot.index.snapshot import SNAPSHOTS_DIR, current_snapshot_name
+from chatbot.evaluation import QARow, evaluate_row, load_rows
+from chatbot.index.background import Background
 from chatbot.retrieval import RetrievalSettings, Retriever
-from chatbot.retrieval.abstention import TERM_EVIDENCE_VARIABLE, AbstentionRule
+from chatbot.retrieval.abstention import AbstentionRule
 from chatbot.retrieval.retriever import Candidate
-from tests.conftest import SEEDS
+from tests.conftest import QA_FILE
 
-# Seeds QA row en-prs-06, in the band (relevance 0.107): answered only through term
-# evidence. Its answer is in the Dari article ("۱۳۸ کشور و قلمرو").
-IN_BAND = "How many countries and territories have comprehensive anti-trafficking laws?"
-OFF_TOPIC = "What is the best recipe for a lentil soup?"
-TERMS_ON = AbstentionRule(term_evidence=True)
+QUESTION = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
 
 
-def candidate(language: str, dense: float) -> Candidate:
-    return Candidate(1, language, dense, 0.0, dense, 0.0, None)
+def candidate(language: str, dense: float, margin: float = 0.0, lexical: float = 0.0) -> Candidate:
+    return Candidate(1, language, dense, lexical, dense, margin, None)
 
 
-@pytest.fixture
-def flat_background() -> Background:
-    """Background texts at cosine 0 with the test's question, so relevance = cosine."""
-    vectors = np.zeros((2, 4), dtype=np.float32)
-    vectors[:, 1] = 1.0
-    return Background(vectors, np.array(["en", "prs"]))
+def background_at(cosine: float) -> Background:
+    """Background texts, in both languages, at ``cosine`` with :data:`QUESTION`."""
+    vector = np.array([cosine, np.sqrt(1 - cosine**2), 0.0, 0.0], dtype=np.float32)
+    return Background(np.stack([vector, vector]), np.array(["en", "prs"]))
 
 
-@pytest.mark.parametrize(
-    ("dense", "evidence", "answered", "asked"),
-    [
-        (0.20, -1.0, True, False),  # above the band: answered, terms never embedded
-        (0.05, 1.0, False, False),  # below it: not answered, terms never embedded
-        (0.10, 0.20, True, True),  # in it: 0.10 + 0.25 × 0.20 = 0.15 ≥ 0.1375
-        (0.10, 0.10, False, True),  # 0.10 + 0.025 < 0.1375
-    ],
-)
-def test_term_evidence_settles_only_the_band(flat_background, dense, evidence, answered, asked):
-    question = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
-    calls = []
-
-    def terms(passage: Candidate) -> float:
-        calls.append(passage)
-        return evidence
-
-    rule = AbstentionRule(term_evidence=True)
-    by_language = {"en": [candidate("en", dense)]}
-    assert rule.answered(by_language, question, "en", flat_background, terms) is answered
-    assert bool(calls) is asked
-    # Without term evidence the dense threshold alone decides.
-    assert rule.answered(by_language, question, "en", flat_background) is (dense >= rule.threshold)
+def test_relevance_weighs_baseline_lead_and_lifts():
+    rule = AbstentionRule()
+    background = background_at(0.8)
+    plain = rule.relevance(candidate("en", 0.9), QUESTION, "en", background)
+    assert plain == pytest.approx(0.9 - rule.baseline_weight * 0.8)
+    leading = rule.relevance(candidate("en", 0.9, margin=0.02), QUESTION, "en", background)
+    assert leading - plain == pytest.approx(rule.margin_weight * 0.02)
+    other_language = rule.relevance(candidate("prs", 0.9), QUESTION, "en", background)
+    assert other_language - plain == pytest.approx(rule.cross_lingual_lift)
+    shared_words = rule.relevance(candidate("en", 0.9, lexical=0.6), QUESTION, "en", background)
+    assert shared_words - plain == pytest.approx(rule.lexical_lift)
 
 
-def with_term_evidence(index_dir: Path, embedder) -> Retriever:
-    return Retriever(index_dir, embedder, RetrievalSettings(abstention=TERMS_ON))
+@pytest.mark.parametrize(("margin", "answered"), [(0.06, True), (0.0, False)])
+def test_a_passage_that_does_not_stand_out_is_no_answer(margin, answered):
+    """The same cosine over the same baseline: answered only when the passage leads
+    the other passages of its language (an off-topic question on the corpus's own
+    subject finds many passages about equally close)."""
+    rule = AbstentionRule()
+    background = background_at(0.75)
+    dense = rule.threshold + rule.baseline_weight * 0.75 - 0.1  # 0.1 short without a lead
+    by_language = {"en": [candidate("en", dense, margin=margin)]}
+    assert rule.answered(by_language, QUESTION, "en", background) is answered
 
 
-def test_term_evidence_is_off_unless_asked_for(monkeypatch):
-    monkeypatch.delenv(TERM_EVIDENCE_VARIABLE, raising=False)
-    assert not AbstentionRule().term_evidence
-    monkeypatch.setenv(TERM_EVIDENCE_VARIABLE, "1")
-    assert AbstentionRule().term_evidence
+def test_a_generic_question_needs_more_than_its_baseline_lead():
+    """A passage 0.15 above the question's baseline answers a question far from the
+    generic texts, not one as close to them as a cosine of 0.85."""
+    rule = AbstentionRule()
+    near_generic, far_from_generic = background_at(0.85), background_at(0.6)
+    assert not rule.answered({"en": [candidate("en", 1.0)]}, QUESTION, "en", near_generic)
+    assert rule.answered({"en": [candidate("en", 0.75)]}, QUESTION, "en", far_from_generic)
 
 
-def test_a_question_in_the_band_is_answered_through_its_terms(seeds_index: Path, embedder):
-    with_terms = with_term_evidence(seeds_index, embedder)
-    dense_only = Retriever(
-        seeds_index,
-        embedder,
-        RetrievalSettings(abstention=replace(TERMS_ON, term_evidence=False)),
-    )
-    result = with_terms.search(IN_BAND)
-    assert result.answered
-    assert "۱۳۸ کشور" in result.passages[0].text
-    assert not dense_only.search(IN_BAND).answered
-    assert not with_terms.search(OFF_TOPIC).answered
+def test_any_language_can_answer():
+    rule = AbstentionRule()
+    background = background_at(0.8)
+    weak, strong = candidate("en", 0.8), candidate("prs", 1.0, margin=0.05)
+    assert rule.answered({"en": [weak], "prs": [strong]}, QUESTION, "en", background)
+    assert not rule.answered({"en": [weak], "prs": []}, QUESTION, "en", background)
 
 
-def test_the_snapshot_keeps_background_term_vectors(seeds_index: Path, embedder):
-    snapshot = load_snapshot(seeds_index)
-    try:
-        terms = snapshot.background.terms
-        assert terms is not None and terms.shape[0] == len(snapshot.background.vectors)
-        np.testing.assert_allclose(np.linalg.norm(terms, axis=1), 1.0, rtol=1e-4)
-        stored = embedder.embed_terms(["What is the capital of France?"])[0]
-        assert snapshot.background.term_baseline(stored, 5) > 0.1
-    finally:
-        snapshot.close()
+def test_the_seeds_questions_are_answered_and_the_off_topic_ones_not(seeds_index, embedder):
+    """The shipped QA set on the real index: 42 of its 44 answerable questions are
+    answered (docs/retrieval.md); at most four may miss here, none off-topic may pass.
+    Without the lead's weight fewer are answered at the same threshold."""
+    rows = load_rows(QA_FILE)
+    answerable = [row for row in rows if row.source is not None]
+    off_topic = [row for row in rows if row.source is None]
 
+    def answered(rule: AbstentionRule, chosen: list[QARow]) -> int:
+        retriever = Retriever(seeds_index, embedder, RetrievalSettings(abstention=rule))
+        return sum(evaluate_row(retriever, row, 3).answered for row in chosen)
 
-def test_an_index_without_term_vectors_falls_back_to_the_dense_rule(
-    seeds_index: Path, tmp_path: Path, embedder
-):
-    """An index written before term vectors were kept still answers, by the dense
-    threshold alone, and the next `chatbot index` run adds them."""
-    index_dir = tmp_path / "index"
-    shutil.copytree(seeds_index, index_dir)
-    folder = index_dir / SNAPSHOTS_DIR / current_snapshot_name(index_dir)
-    (folder / TERMS_FILE).unlink()
-    (folder / CHECKSUMS_FILE).unlink()
-    write_checksums(folder)
-    snapshot = load_snapshot(index_dir)
-    assert snapshot.background.terms is None
-    snapshot.close()
-
-    retriever = with_term_evidence(index_dir, embedder)
-    assert not retriever.search(IN_BAND).answered  # the dense rule: below 0.11
-    assert retriever.search("How many people are held in prison camps in North Korea?").answered
-
-    update_index(SEEDS, index_dir, embedder, rebuild=True)
-    assert with_term_evidence(index_dir, embedder).search(IN_BAND).answered
+    rule = AbstentionRule()
+    assert answered(rule, answerable) >= len(answerable) - 4
+    assert answered(rule, off_topic) == 0
+    assert answered(replace(rule, margin_weight=0.0), answerable) < len(answerable) - 4

@@ -2,8 +2,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from chatbot.retrieval import MAX_QUESTION_CHARS, QuestionError, RetrievalSettings, Retriever
-from chatbot.retrieval.abstention import AbstentionRule
+from chatbot.retrieval import MAX_QUESTION_CHARS, QuestionError
 from chatbot.text.normalize import normalize_for_matching
 from tests.conftest import EN_2021, EN_2025, PRS_2025
 
@@ -40,9 +39,14 @@ def test_dari_question_finds_its_dari_passage(retriever):
 
 
 def test_english_question_finds_a_dari_passage(retriever):
-    result = top(retriever, "How many countries are party to the anti-trafficking protocol?")
-    assert found(result, PRS_2025, "۱۸۳ کشور", within=3)
+    question = "What does the report say about the Taliban and children in Afghanistan?"
+    result = top(retriever, question)
+    assert found(result, PRS_2025, "طالبان", within=3)
     assert result.answered
+    # Also a number that only the Dari article gives (though this question's passage
+    # stands out too little from the others to count as an answer: docs/retrieval.md).
+    numbers = top(retriever, "How many countries are party to the anti-trafficking protocol?")
+    assert found(numbers, PRS_2025, "۱۸۳ کشور", within=3)
 
 
 def test_dari_question_finds_an_english_passage(retriever):
@@ -81,19 +85,13 @@ def test_new_topic_does_not_drag_the_old_one(retriever):
     assert found(result, EN_2021, "nearly 25 million")
 
 
-def test_questions_searched_at_once_get_the_answers_they_get_alone(seeds_index, embedder):
-    """The chat searches two questions at once (``SEARCH_CONCURRENCY``); with term
-    evidence on, as it embeds term vectors too."""
-    retriever = Retriever(
-        seeds_index, embedder, RetrievalSettings(abstention=AbstentionRule(term_evidence=True))
-    )
+def test_questions_searched_at_once_get_the_answers_they_get_alone(retriever):
+    """The chat searches two questions at once (``SEARCH_CONCURRENCY``)."""
     questions = [
         "How much revenue did the Cuban regime generate from exporting medical services?",
         "کدام کشور برای دهمین سال متوالی در مبارزه با قاچاق انسان پیشگام بوده است؟",
         "How many people worldwide are victims of trafficking per the ILO?",
         "How do I bake a chocolate cake?",
-        # answered through term evidence (tests/retrieval/test_abstention.py)
-        "How many countries and territories have comprehensive anti-trafficking laws?",
     ] * 3
 
     def cited(question: str) -> tuple[bool, list[tuple[str, int, int]]]:
@@ -103,7 +101,7 @@ def test_questions_searched_at_once_get_the_answers_they_get_alone(seeds_index, 
     alone = [cited(q) for q in questions]
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(cited, questions)) == alone
-    assert [answered for answered, _ in alone] == [True, True, True, False, True] * 3
+    assert [answered for answered, _ in alone] == [True, True, True, False] * 3
 
 
 @pytest.mark.parametrize(
