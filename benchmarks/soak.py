@@ -1677,7 +1677,8 @@ def auth_checks(results: Results, work: Path, seeds_index: Path) -> None:
         result = ask(client, CUBA_QUESTION)
         client.close()
         bound = listening_addresses(server.port)
-    refused = all(code == 401 for code in anonymous.values())
+    # The upload route is closed outright (403) on a server without --allow-upload.
+    refused = all(code in (401, 403) for code in anonymous.values())
     results.sections["auth"] = {
         "anonymous": anonymous,
         "page_status": page.status_code,
@@ -1843,9 +1844,9 @@ def upload_route(results: Results, server: Server) -> None:
         "6 security",
         "POST /gradio_api/upload on a server without --allow-upload or a password",
         f"HTTP {posted.status_code}{where}; reached the articles folder or the index: {reached}",
-        not reached,
-        "Gradio keeps such files in its temporary folder (GRADIO_TEMP_DIR): they are never "
-        "indexed, but anyone who can reach the port can fill that disk"
+        posted.status_code == 403 and not reached,
+        "Gradio kept such files in its temporary folder (GRADIO_TEMP_DIR): never indexed, "
+        "but a way to fill that disk; `chatbot serve` now closes the route"
         if posted.status_code == 200
         else "",
     )

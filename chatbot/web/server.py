@@ -3,13 +3,18 @@
 The chat binds 127.0.0.1 unless ``--host`` says otherwise. Exposed on a network
 address it should have a password (``--auth USER:PASSWORD`` or ``$CHATBOT_AUTH``),
 which guards the page and the API alike; without one it warns loudly, and it
-refuses uploads outright.
+refuses uploads outright. Without ``--allow-upload`` Gradio's own upload route is
+closed too (:class:`UploadRouteClosed`).
 """
 
 import argparse
 import ipaddress
 import os
 import sys
+
+from starlette.middleware import Middleware
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from chatbot.articles.reader import MAX_FILE_BYTES
 from chatbot.cli import load_embedder, run_index
@@ -53,6 +58,28 @@ def exposure_warning(host: str, port: int) -> str:
         "--host to listen on 127.0.0.1 only.\n"
         f"{rule}"
     )
+
+
+class UploadRouteClosed:
+    """Refuses ``POST /gradio_api/upload``. Gradio keeps that route open on every app,
+    with or without a file component, and saves what it gets in its temporary folder:
+    without a password anyone who reaches the port could fill that disk. Used when
+    ``--allow-upload`` is off, so no part of the chat needs the route."""
+
+    ROUTES = ("/upload", "/gradio_api/upload")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "").removeprefix(scope.get("root_path", "")).rstrip("/")
+        if scope["type"] == "http" and path in self.ROUTES:
+            refusal = PlainTextResponse(
+                "uploads are off on this server; start it with --allow-upload", status_code=403
+            )
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def serve(args: argparse.Namespace, paths: Paths) -> int:
@@ -99,6 +126,7 @@ def serve(args: argparse.Namespace, paths: Paths) -> int:
             max_file_size=MAX_FILE_BYTES,
             footer_links=["api"],
             ssr_mode=False,
+            app_kwargs={} if args.allow_upload else {"middleware": [Middleware(UploadRouteClosed)]},
         )
     except OSError as error:  # the port is taken, or the address is not this machine's
         print(f"error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,12 +73,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
     raise RuntimeError(f"chatbot serve did not start in {timeout} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("web")
-    articles = folder / "articles"
-    shutil.copytree(SEEDS, articles)
-    (articles / HOSTILE_FILE).write_text(HOSTILE_ARTICLE, encoding="utf-8")
+@contextmanager
+def _serving(folder: Path, articles: Path, index: Path, *options: str) -> Iterator[Server]:
+    """`chatbot serve` as a user runs it, in a subprocess on a free port."""
     port = _free_port()
     log = folder / "serve.log"
     command = [
@@ -88,13 +86,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "--articles",
         str(articles),
         "--index",
-        str(folder / "index"),
+        str(index),
         "--port",
         str(port),
-        "--watch",
-        "--allow-upload",
-        "--auth",
-        f"{USER}:{PASSWORD}",
+        *options,
     ]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
     with open(log, "wb") as output:
@@ -102,13 +97,34 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log, timeout=180)
-        yield Server(url, articles, folder / "index", log)
+        yield Server(url, articles, index, log)
     finally:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """With --watch, --allow-upload and a password."""
+    folder = tmp_path_factory.mktemp("web")
+    articles = folder / "articles"
+    shutil.copytree(SEEDS, articles)
+    (articles / HOSTILE_FILE).write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    options = ["--watch", "--allow-upload", "--auth", f"{USER}:{PASSWORD}"]
+    with _serving(folder, articles, folder / "index", *options) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def plain_server(tmp_path_factory: pytest.TempPathFactory, seeds_index: Path) -> Iterator[Server]:
+    """The plain `chatbot serve`: no password, no uploads, on a copy of the seeds index."""
+    folder = tmp_path_factory.mktemp("plain")
+    shutil.copytree(seeds_index, folder / "index")
+    with _serving(folder, SEEDS, folder / "index") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
