@@ -1677,8 +1677,11 @@ def auth_checks(results: Results, work: Path, seeds_index: Path) -> None:
         result = ask(client, CUBA_QUESTION)
         client.close()
         bound = listening_addresses(server.port)
-    # The upload route is closed outright (403) on a server without --allow-upload.
-    refused = all(code in (401, 403) for code in anonymous.values())
+    # Without --allow-upload the upload route is closed outright (403), before the password.
+    refused = all(
+        code == 401 or (route == "POST /gradio_api/upload" and code == 403)
+        for route, code in anonymous.items()
+    )
     results.sections["auth"] = {
         "anonymous": anonymous,
         "page_status": page.status_code,

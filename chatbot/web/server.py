@@ -66,14 +66,14 @@ class UploadRouteClosed:
     without a password anyone who reaches the port could fill that disk. Used when
     ``--allow-upload`` is off, so no part of the chat needs the route."""
 
-    ROUTES = ("/upload", "/gradio_api/upload")
+    ROUTE = "/gradio_api/upload"
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "").removeprefix(scope.get("root_path", "")).rstrip("/")
-        if scope["type"] == "http" and path in self.ROUTES:
+        if scope["type"] == "http" and path == self.ROUTE:
             refusal = PlainTextResponse(
                 "uploads are off on this server; start it with --allow-upload", status_code=403
             )
