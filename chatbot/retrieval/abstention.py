@@ -25,7 +25,7 @@ sentences from held-out sources.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -33,6 +33,8 @@ from chatbot.index.background import Background
 
 if TYPE_CHECKING:
     from chatbot.retrieval.retriever import Candidate
+
+Evidence = TypeVar("Evidence", float, np.ndarray)
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,32 @@ class AbstentionRule:
     def relevance(
         self, best: "Candidate", question: np.ndarray, language: str, background: Background
     ) -> float:
-        baseline = background.baseline(question, best.language, self.background_top)
-        lifts = self.cross_lingual_lift if best.language != language else 0.0
-        if best.lexical >= self.lexical_evidence:
-            lifts += self.lexical_lift
+        return float(
+            self.combine(
+                dense=best.dense,
+                baseline=background.baseline(question, best.language, self.background_top),
+                margin=best.margin,
+                other_language=best.language != language,
+                shares_words=best.lexical >= self.lexical_evidence,
+            )
+        )
+
+    def combine(
+        self,
+        dense: Evidence,
+        baseline: Evidence,
+        margin: Evidence,
+        other_language: Evidence,
+        shares_words: Evidence,
+    ) -> Evidence:
+        """The relevance from its parts (the flags as bools or 0/1). Works element-wise
+        on arrays too: ``benchmarks/abstention.py`` replays recorded parts through it."""
         return (
-            best.dense - self.baseline_weight * baseline + self.margin_weight * best.margin + lifts
+            dense
+            - self.baseline_weight * baseline
+            + self.margin_weight * margin
+            + self.cross_lingual_lift * other_language
+            + self.lexical_lift * shares_words
         )
 
     def answered(

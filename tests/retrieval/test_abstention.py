@@ -39,6 +39,23 @@ def test_relevance_weighs_baseline_lead_and_lifts():
     assert shared_words - plain == pytest.approx(rule.lexical_lift)
 
 
+def test_combine_works_element_wise_as_benchmarks_replay_it():
+    """benchmarks/abstention.py replays recorded evidence through ``combine`` on arrays;
+    each element must be the relevance of the same parts given one by one."""
+    rule = AbstentionRule()
+    parts = {
+        "dense": np.array([0.9, 0.85, 0.8]),
+        "baseline": np.array([0.8, 0.7, 0.75]),
+        "margin": np.array([0.0, 0.03, 0.01]),
+        "other_language": np.array([False, True, True]),
+        "shares_words": np.array([True, False, True]),
+    }
+    together = rule.combine(**parts)
+    one_by_one = [rule.combine(**{k: v[i].item() for k, v in parts.items()}) for i in range(3)]
+    assert together == pytest.approx(one_by_one)
+    assert len(set(one_by_one)) == 3
+
+
 @pytest.mark.parametrize(("margin", "answered"), [(0.06, True), (0.0, False)])
 def test_a_passage_that_does_not_stand_out_is_no_answer(margin, answered):
     """The same cosine over the same baseline: answered only when the passage leads
