@@ -1,7 +1,7 @@
 """Language of an article or a question, decided locally from the script.
 
 The product speaks two languages: English (``en``) and Dari (``prs``, Persian in
-Arabic script). Counting letters per script is enough to tell them apart and
+Arabic script). Counting words per script is enough to tell them apart and
 needs no model or network.
 """
 
@@ -16,15 +16,29 @@ def _is_arabic_script(char: str) -> bool:
     return 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF
 
 
+DARI_WORD_SHARE = 0.4
+"""Share of Arabic-script words from which a text is Dari. Dari text often carries
+Latin names and acronyms ("Marco Rubio چه گفت؟", "UNODC چیست؟"); English text
+rarely carries Dari words."""
+
+
 def detect_language(text: str) -> Language:
-    """``prs`` when Arabic-script letters outnumber Latin ones, else ``en`` (the default
-    for text without letters, such as a bare number)."""
+    """``prs`` when at least :data:`DARI_WORD_SHARE` of the words written in letters
+    are in Arabic script (a word counts for the script most of its letters are in),
+    else ``en`` (the default for text without letters, such as a bare number)."""
     arabic = latin = 0
-    for char in text:
-        if not char.isalpha():
-            continue
-        if _is_arabic_script(char):
+    for word in text.split():
+        arabic_letters = latin_letters = 0
+        for char in word:
+            if not char.isalpha():
+                continue
+            if _is_arabic_script(char):
+                arabic_letters += 1
+            elif char.isascii():
+                latin_letters += 1
+        if arabic_letters > latin_letters:
             arabic += 1
-        elif char.isascii():
+        elif latin_letters:
             latin += 1
-    return "prs" if arabic > latin else "en"
+    words = arabic + latin
+    return "prs" if words and arabic >= DARI_WORD_SHARE * words else "en"

@@ -1,3 +1,5 @@
+import pytest
+
 from chatbot.text.language import detect_language
 from chatbot.text.normalize import normalize_for_matching as normalize
 
@@ -28,3 +30,17 @@ def test_language_by_script():
     assert detect_language("چند کشور در این گزارش؟") == "prs"
     assert detect_language("گزارش TIP سال ۲۰۲۵") == "prs"
     assert detect_language("2025") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Marco Rubio چه گفت؟", "prs"),  # more Latin letters than Arabic ones
+        ("UNODC چیست؟", "prs"),
+        ("UN Security Council چه گفت؟", "prs"),
+        ("What does افغانستان mean in this report?", "en"),
+        ("؟؟؟", "en"),
+    ],
+)
+def test_a_dari_question_with_latin_names_is_dari(text, language):
+    assert detect_language(text) == language
