@@ -58,6 +58,12 @@ class AbstentionRule:
     """Added when the passage shares rare words with the question."""
     lexical_evidence: float = 0.5
     """Scaled BM25 of a passage that counts as sharing words."""
+    follow_up_floor: float = -0.04
+    """How far below its own baseline a follow-up, on its own, may sit from the passage
+    found with the earlier turns. "And in which year was that?" sits 0.02-0.03 below
+    the passage that answers it; "Is this a good recipe for pancakes?" 0.05-0.09 below
+    the passage on the earlier topic that the joined search finds (seeds QA rows
+    ``follow-up-*`` and ``off-topic-13``…)."""
 
     def relevance(
         self, best: "Candidate", question: np.ndarray, language: str, background: Background
@@ -101,4 +107,18 @@ class AbstentionRule:
         bests = [max(ranked, key=lambda c: c.dense) for ranked in by_language.values() if ranked]
         return any(
             self.relevance(best, question, language, background) >= self.threshold for best in bests
+        )
+
+    def follow_up_fits(
+        self, similarities: Mapping[str, float], alone: np.ndarray, background: Background
+    ) -> bool:
+        """Whether a follow-up's own words fit the passages its joined search judged:
+        ``similarities`` holds, per language, the cosine of the follow-up ``alone``
+        with that language's best passage. The joined search answers from the earlier
+        topic whatever the follow-up asks; this keeps a new, unrelated question that
+        merely looks like a follow-up from being answered with the old topic."""
+        return any(
+            similarity - background.baseline(alone, language, self.background_top)
+            >= self.follow_up_floor
+            for language, similarity in similarities.items()
         )

@@ -4,7 +4,14 @@
 forced labour?" can, and must not drag the previous topic along. A question
 needs the conversation when it leans on it: it opens with a connective ("and",
 "what about", "و") or is short and refers back with a pronoun ("it", "they",
-"آن", "آنها"). Then the last earlier question is prepended to it for retrieval.
+"آن", "آنها"; not the "there" of "are there …?"). Then the conversation since
+the last question that stood on its own is prepended to it for retrieval, so a
+follow-up of a follow-up keeps the topic.
+
+Whether the joined search *answers* it is judged with one more check
+(:meth:`chatbot.retrieval.abstention.AbstentionRule.follow_up_fits`): "Is this a
+good recipe for pancakes?" after a question on trafficking finds trafficking
+passages only because of the earlier turn.
 """
 
 from collections.abc import Sequence
@@ -17,8 +24,22 @@ _BACK_REFERENCES = frozenset(
     for word in """it its it's they them their theirs this that these those he him his she her
     there آن آنها انها این اینها او ایشان آنجا همان همین اش شان""".split()
 )
+_EXISTENTIAL = frozenset(("is", "are", "was", "were", "be", "been"))
+"""Next to these, "there" introduces something new ("are there …", "there were …")."""
 _OPENERS_NORMALIZED = tuple(normalize_for_matching(opener) + " " for opener in _OPENERS)
 SHORT_QUESTION_WORDS = 8
+CONTEXT_FOLLOW_UPS = 2
+"""Earlier follow-ups kept after the question they lean on; older ones are dropped."""
+
+
+def _refers_back(words: list[str], position: int) -> bool:
+    word = words[position]
+    if word not in _BACK_REFERENCES:
+        return False
+    if word != "there":
+        return True
+    neighbours = words[max(0, position - 1) : position] + words[position + 1 : position + 2]
+    return not _EXISTENTIAL.intersection(neighbours)
 
 
 def needs_context(question: str) -> bool:
@@ -26,12 +47,18 @@ def needs_context(question: str) -> bool:
     if (normalized + " ").startswith(_OPENERS_NORMALIZED):
         return True
     words = normalized.replace("?", " ").replace("؟", " ").split()
-    return len(words) <= SHORT_QUESTION_WORDS and any(word in _BACK_REFERENCES for word in words)
+    return len(words) <= SHORT_QUESTION_WORDS and any(
+        _refers_back(words, i) for i in range(len(words))
+    )
 
 
 def search_text(question: str, history: Sequence[str]) -> str:
-    """The text to search for ``question`` given the earlier user turns."""
+    """The text to search for ``question`` given the earlier user turns: the question
+    alone, or after the last earlier question that stood on its own and the (at most
+    :data:`CONTEXT_FOLLOW_UPS`) follow-ups since."""
     earlier = [turn.strip() for turn in history if turn and turn.strip()]
-    if earlier and needs_context(question):
-        return f"{earlier[-1]} {question}"
-    return question
+    if not earlier or not needs_context(question):
+        return question
+    start = next((i for i in range(len(earlier) - 1, -1, -1) if not needs_context(earlier[i])), 0)
+    follow_ups = earlier[start + 1 :][-CONTEXT_FOLLOW_UPS:]
+    return " ".join([earlier[start], *follow_ups, question])

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 MAX_QUESTION_CHARS = 2000
 """Longer input is refused: a question is a sentence or two, not a document."""
@@ -42,8 +43,9 @@ def tidy_question(question: str) -> str:
     """Drop control characters, stray direction marks and lone surrogates (bytes that
     were not UTF-8), fold whitespace; raise
     :class:`QuestionError` for empty or oversized input."""
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError("too_long", length=len(question), limit=MAX_QUESTION_CHARS)
+    length = len(question.strip())
+    if length > MAX_QUESTION_CHARS:
+        raise QuestionError("too_long", length=length, limit=MAX_QUESTION_CHARS)
     cleaned = _INVISIBLE.sub("", question)
     cleaned = "".join(
         " " if unicodedata.category(c) in ("Cc", "Cf", "Cs") and c != "\u200c" else c
@@ -55,3 +57,16 @@ def tidy_question(question: str) -> str:
     if not any(c.isalnum() for c in cleaned):
         raise QuestionError("no_words")
     return cleaned
+
+
+def earlier_questions(history: Sequence[str]) -> list[str]:
+    """The earlier user turns that can give a follow-up its context, tidied. A turn
+    that was refused (empty, symbols only, oversized) gives none and is left out: it
+    must not make the new question fail too."""
+    turns = []
+    for turn in history:
+        try:
+            turns.append(tidy_question(turn))
+        except QuestionError:
+            continue
+    return turns

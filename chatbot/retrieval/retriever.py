@@ -42,7 +42,7 @@ from chatbot.index.snapshot import current_snapshot_name
 from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule
 from chatbot.retrieval.conversation import search_text
-from chatbot.retrieval.question import tidy_question
+from chatbot.retrieval.question import earlier_questions, tidy_question
 from chatbot.text.language import Language, detect_language
 from chatbot.text.tokens import tokenize
 
@@ -222,30 +222,55 @@ class Retriever:
         """
         question = tidy_question(question)
         language = detect_language(question)
-        query = search_text(question, [tidy_question(h) for h in history if h and h.strip()])
-        loaded = self._loaded
+        query = search_text(question, earlier_questions(history))
+        loaded, rule = self._loaded, self.settings.abstention
         lexical = LexicalEvidence.of(loaded.lexical, query)
         if query == question:
             vector = self.embedder.embed_queries([question])[0]
             by_language = self._rank_languages(loaded, vector, lexical, language)
-            judged, judged_vector = by_language, vector
-        else:  # a follow-up: the earlier turn gives the topic, the new words the focus
+            answered = rule.answered(by_language, vector, language, loaded.background)
+        else:  # a follow-up: the earlier turns give the topic, the new words the focus
             with_context, alone = self.embedder.embed_queries([query, question])
             vector = with_context + alone
             vector /= np.linalg.norm(vector)
             by_language = self._rank_languages(loaded, vector, lexical, language)
-            # Whether it is answered is judged on the question with its context: on
-            # its own, "and in which year?" is as generic as a question gets.
+            # Whether it is answered is judged on the question with its context (on
+            # its own, "and in which year?" is as generic as a question gets), and
+            # its own words must fit the passages that judgment rests on.
             judged = self._rank_languages(loaded, with_context, lexical, language)
-            judged_vector = with_context
+            answered = rule.answered(
+                judged, with_context, language, loaded.background
+            ) and rule.follow_up_fits(
+                self._similarities(loaded, judged, alone), alone, loaded.background
+            )
         ranked = sorted(
             (c for candidates in by_language.values() for c in candidates), key=lambda c: -c.fused
         )
-        answered = self.settings.abstention.answered(
-            judged, judged_vector, language, loaded.background
-        )
         passages = self._passages(loaded, ranked, max(1, top_k))
         return RetrievalResult(question, language, answered, passages, loaded.number)
+
+    @staticmethod
+    def _similarities(
+        snapshot: IndexSnapshot, by_language: dict[str, list[Candidate]], vector: np.ndarray
+    ) -> dict[str, float]:
+        """Per language, the cosine of ``vector`` with the best unit of the passage the
+        judgment rests on (the one with the highest ``dense``)."""
+        bests = {
+            language: max(ranked, key=lambda c: c.dense).chunk_id
+            for language, ranked in by_language.items()
+            if ranked
+        }
+        stored = snapshot.store.scoring_vectors(list(bests.values()), snapshot.manifest.dimension)
+        best_unit = dict(zip(stored.chunk_ids, (stored.chunk @ vector).tolist(), strict=True))
+        for chunk_id, similarity in zip(
+            stored.sentence_chunk, (stored.sentences @ vector).tolist(), strict=True
+        ):
+            best_unit[chunk_id] = max(best_unit[chunk_id], similarity)
+        return {
+            language: best_unit[chunk_id]
+            for language, chunk_id in bests.items()
+            if chunk_id in best_unit
+        }
 
     @staticmethod
     def _passages(snapshot: IndexSnapshot, ranked: list[Candidate], count: int) -> list[Passage]:

@@ -69,11 +69,15 @@ def test_a_shared_number_lifts_the_passage_in_the_other_language(retriever):
     assert found(result, PRS_2025, "۳۳ کشور از ۱۸۸")
 
 
+NORTH_KOREA = "How many people are held in prison camps in North Korea?"
+CUBA = "How much revenue did the Cuban regime generate from exporting medical services?"
+
+
 def test_follow_up_uses_the_earlier_question(retriever):
-    earlier = "How much revenue did the Cuban regime generate from exporting medical services?"
     alone = top(retriever, "And in which year was that?")
-    followed = top(retriever, "And in which year was that?", [earlier])
+    followed = top(retriever, "And in which year was that?", [CUBA])
     assert found(followed, EN_2025, "in 2022")
+    assert followed.answered
     assert not found(alone, EN_2025, "in 2022")
 
 
@@ -83,6 +87,35 @@ def test_new_topic_does_not_drag_the_old_one(retriever):
         retriever, "How many people worldwide are victims of trafficking per the ILO?", [earlier]
     )
     assert found(result, EN_2021, "nearly 25 million")
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question"),
+    [
+        (NORTH_KOREA, "Are there any good restaurants in Paris?"),
+        (CUBA, "Is this a good recipe for pancakes?"),
+        (NORTH_KOREA, "And how do I bake a chocolate cake?"),
+        ("رژیم کیوبا از صادرات خدمات طبی چقدر درآمد داشت؟", "و قیمت طلا امروز چند است؟"),
+    ],
+)
+def test_an_unrelated_question_that_looks_like_a_follow_up_is_not_answered(
+    retriever, earlier, question
+):
+    """Joined with the earlier question, the search finds the earlier topic's passages;
+    they do not answer the new question."""
+    assert retriever.search(earlier).answered
+    assert not retriever.search(question, [earlier]).answered
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_topic(retriever):
+    history = [NORTH_KOREA, "What about Russian-led forces?"]
+    result = top(retriever, "And what labour are they forced to do?", history)
+    assert result.answered
+    assert found(result, EN_2025, "clear rubble and dispose of corpses")
+
+
+def test_a_refused_earlier_turn_does_not_refuse_the_new_question(retriever):
+    assert retriever.search(NORTH_KOREA, ["???", "   "]).answered
 
 
 def test_questions_searched_at_once_get_the_answers_they_get_alone(retriever):
@@ -123,6 +156,12 @@ def test_empty_question_is_refused_clearly(retriever, question, reason):
 def test_oversized_question_is_refused_clearly(retriever):
     with pytest.raises(QuestionError, match="limit"):
         retriever.search("why " * MAX_QUESTION_CHARS)
+
+
+def test_surrounding_spaces_do_not_count_toward_the_limit(retriever):
+    question = ("Which countries use forced labour? " * 60)[: MAX_QUESTION_CHARS - 1] + "?"
+    assert len(question) == MAX_QUESTION_CHARS
+    assert retriever.search(f"  {question} \n").passages
 
 
 def test_control_characters_and_direction_marks_are_ignored(retriever):

@@ -1,0 +1,62 @@
+"""When a question leans on the conversation, and what is searched for it."""
+
+import pytest
+
+from chatbot.retrieval.conversation import CONTEXT_FOLLOW_UPS, needs_context, search_text
+
+TOPIC = "How many people are held in prison camps in North Korea?"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "And in which year was that?",
+        "What about Russian-led forces?",
+        "What happened there?",
+        "How much did it earn?",
+        "و در کدام سال؟",
+        "کدام کشورها در آن فهرست شامل اند؟",
+    ],
+)
+def test_follow_ups_need_the_conversation(question):
+    assert needs_context(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Are there any good restaurants in Paris?",
+        "Is there a report for 2024?",
+        "There were how many victims in 2021?",
+        "Which countries use forced labour in their public works programmes?",
+    ],
+)
+def test_questions_that_stand_on_their_own_do_not(question):
+    assert not needs_context(question)
+
+
+def test_a_standalone_question_is_searched_alone():
+    assert search_text("Which countries use forced labour?", [TOPIC]) == (
+        "Which countries use forced labour?"
+    )
+
+
+def test_a_follow_up_is_searched_after_the_question_it_leans_on():
+    assert search_text("And in 2021?", [TOPIC]) == f"{TOPIC} And in 2021?"
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_topic_and_the_follow_ups_since():
+    history = ["Who wrote the report?", TOPIC, "What about Russian-led forces?"]
+    assert search_text("And what labour are they forced to do?", history) == (
+        f"{TOPIC} What about Russian-led forces? And what labour are they forced to do?"
+    )
+
+
+def test_only_the_latest_follow_ups_are_kept():
+    follow_ups = [f"And in {year}?" for year in range(2015, 2015 + CONTEXT_FOLLOW_UPS + 2)]
+    searched = search_text("And in 2030?", [TOPIC, *follow_ups])
+    assert searched == " ".join([TOPIC, *follow_ups[-CONTEXT_FOLLOW_UPS:], "And in 2030?"])
+
+
+def test_without_a_standalone_question_the_conversation_starts_at_its_first_turn():
+    assert search_text("And then?", ["And in 2021?"]) == "And in 2021? And then?"
