@@ -1,8 +1,9 @@
 """Walking the articles folder and reading each supported file.
 
 One bad file never stops a run: it becomes a :class:`SkippedFile` with the reason,
-and the caller reports it. Symbolic links are never followed, so nothing outside
-the articles folder is read.
+and the caller reports it; that includes a file or folder whose name is not valid
+UTF-8, since an article's path is stored as text. Symbolic links are never
+followed, so nothing outside the articles folder is read.
 """
 
 import logging
@@ -10,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatbot.articles.decoding import UndecodableError
+from chatbot.articles.decoding import UndecodableError, decode_text
 from chatbot.articles.formats import SUPPORTED_SUFFIXES, extract_text
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,21 @@ class SkippedFile:
     reason: str
 
 
+def _is_utf8(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python keeps those bytes as lone
+    surrogates, which SQLite, the web page and the terminal all refuse)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(path: str) -> str:
+    r"""``path`` with the bytes that are not UTF-8 written as ``\xNN``, to report it."""
+    return path.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+
+
 def _scan(root: Path, folder: str, entries: list[FileEntry], skipped: list[SkippedFile]) -> None:
     """Add the files under ``root/folder`` (depth first, in name order) to ``entries``.
 
@@ -66,14 +82,23 @@ def _scan(root: Path, folder: str, entries: list[FileEntry], skipped: list[Skipp
         if item.name.startswith("."):
             continue
         relative = f"{folder}/{item.name}" if folder else item.name
+        supported = os.path.splitext(item.name)[1].lower() in SUPPORTED_SUFFIXES
+        if not _is_utf8(item.name):
+            if item.is_dir(follow_symlinks=False):
+                reason = "folder name is not valid UTF-8: rename it to index the files in it"
+                skipped.append(SkippedFile(_printable(relative), reason))
+            elif supported:
+                reason = "file name is not valid UTF-8: rename it to index it"
+                skipped.append(SkippedFile(_printable(relative), reason))
+            continue
         if item.is_dir(follow_symlinks=False):
             subfolders.append(relative)
         elif item.is_symlink():
             if item.is_dir():
                 skipped.append(SkippedFile(relative, "symbolic link to a folder, not followed"))
-            elif os.path.splitext(item.name)[1].lower() in SUPPORTED_SUFFIXES:
+            elif supported:
                 skipped.append(SkippedFile(relative, "symbolic link, not followed"))
-        elif os.path.splitext(item.name)[1].lower() in SUPPORTED_SUFFIXES:
+        elif supported:
             try:
                 stat = item.stat(follow_symlinks=False)
             except OSError as error:
@@ -99,20 +124,38 @@ def scan_articles(root: Path) -> tuple[list[FileEntry], list[SkippedFile]]:
     return entries, skipped
 
 
+def _warn_invalid_bytes(path: str, data: bytes) -> None:
+    """Log how many bytes of a damaged UTF-8 file were replaced with U+FFFD; the rest
+    of it is indexed. Called only for text that has U+FFFD, so intact files are
+    decoded once."""
+    invalid = decode_text(data).invalid_bytes
+    if invalid:
+        log.warning(
+            "%s: %d byte(s) are not valid UTF-8 (a damaged or cut-off file); the rest is "
+            "indexed, with U+FFFD (\ufffd) in their place: replace the file with an intact "
+            "copy to index what they held",
+            path,
+            invalid,
+        )
+
+
 def read_article(entry: FileEntry) -> ArticleFile | SkippedFile:
     """Read and extract one file; any failure becomes a :class:`SkippedFile`."""
     if entry.size > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // 2**20
         return SkippedFile(entry.path, f"too large ({entry.size / 2**20:.0f} MB > {limit} MB)")
+    suffix = os.path.splitext(entry.filename)[1].lower()
     try:
-        location = Path(entry.filename)
-        extracted = extract_text(location.suffix.lower(), location.read_bytes())
+        data = Path(entry.filename).read_bytes()
+        extracted = extract_text(suffix, data)
     except UndecodableError as error:
         return SkippedFile(entry.path, str(error))
     except OSError as error:
         return SkippedFile(entry.path, f"unreadable ({error.strerror or error})")
     except Exception as error:  # a broken PDF or HTML parser failure must not stop the run
         return SkippedFile(entry.path, f"could not extract text ({type(error).__name__}: {error})")
+    if suffix != ".pdf" and "\ufffd" in extracted.text:  # PDF text is not decoded bytes
+        _warn_invalid_bytes(entry.path, data)
     text, truncated = extracted.text, len(extracted.text) > MAX_ARTICLE_CHARS
     if truncated:
         cut = text.rfind(" ", 0, MAX_ARTICLE_CHARS)

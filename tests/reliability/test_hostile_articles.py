@@ -7,6 +7,7 @@ from chatbot.articles import scan_articles
 from chatbot.articles.reader import MAX_ARTICLE_CHARS, read_article
 from chatbot.index.builder import update_index
 from chatbot.retrieval import Retriever
+from tests.conftest import PRS_2025, SEEDS
 
 
 def test_hostile_folder_is_indexed_and_problems_reported_once(tmp_path: Path, embedder):
@@ -15,6 +16,10 @@ def test_hostile_folder_is_indexed_and_problems_reported_once(tmp_path: Path, em
     (articles / "binary.txt").write_bytes(os.urandom(4096) + b"\x00" * 64)
     (articles / "empty.txt").write_bytes(b"")
     (articles / "bad-utf8.txt").write_bytes(b"Caf\xe9 \xff\xfe\x81 broken bytes \x90\x9d")
+    dari = (SEEDS / PRS_2025).read_bytes()
+    (articles / "dari-one-bad-byte.txt").write_bytes(dari[:2000] + b"\xff" + dari[2000:])
+    with open(os.path.join(os.fsencode(articles), "گزارش.txt".encode("cp1256")), "wb") as handle:
+        handle.write("گزارش".encode())
     (articles / "mixed scripts & odd ü name (1).txt").write_text(
         "Mixed report on trafficking in persons\n\nKabul کابل and Herat هرات reported cases "
         "of forced labor in brick kilns, officials said.",
@@ -37,6 +42,7 @@ def test_hostile_folder_is_indexed_and_problems_reported_once(tmp_path: Path, em
 
     report = update_index(articles, tmp_path / "index", embedder)
     assert sorted(report.added) == [
+        "dari-one-bad-byte.txt",
         "level0/" + "/".join(f"level{i}" for i in range(1, 30)) + "/deep.md",
         "mixed scripts & odd ü name (1).txt",
         "payload.html",
@@ -49,9 +55,11 @@ def test_hostile_folder_is_indexed_and_problems_reported_once(tmp_path: Path, em
         "bad-utf8.txt",
         "linked-folder",
         "linked-file.txt",
+        r"\x90\xd2\xc7\xd1\xd4.txt",
     }
     retriever = Retriever(tmp_path / "index", embedder)
     assert "alert" not in retriever.article_text("payload.html")
+    assert "وزارت خارجۀ ایالات متحده" in retriever.article_text("dari-one-bad-byte.txt")
     secret = retriever.search("secret file outside the articles folder")
     assert all("secret" not in p.text for p in secret.passages)
 
