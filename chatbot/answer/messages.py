@@ -13,6 +13,21 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "prs": "به نظر نمی‌رسد مقاله‌ها به این پرسش پاسخ دهند. دربارهٔ موضوع مقاله‌ها با "
         "واژه‌های دیگر بپرسید.",
     },
+    "no_articles": {
+        "en": "No articles are indexed yet, so there is nothing to search. Add .txt, .md, "
+        ".html or .pdf files to the articles folder and run {command}, then ask again.",
+        "prs": "هنوز هیچ مقاله‌ای نمایه نشده است، پس چیزی برای جستجو نیست. فایل‌های txt، md، "
+        "html یا pdf را در پوشهٔ مقاله‌ها بگذارید و {command} را اجرا کنید، سپس دوباره "
+        "بپرسید.",
+    },
+    "no_articles_upload": {
+        "en": "No articles are indexed yet, so there is nothing to search. Add .txt, .md, "
+        ".html or .pdf files in the Articles tab, or put them in the articles folder and run "
+        "{command}, then ask again.",
+        "prs": "هنوز هیچ مقاله‌ای نمایه نشده است، پس چیزی برای جستجو نیست. فایل‌های txt، md، "
+        "html یا pdf را در زبانهٔ «مقاله‌ها» بیفزایید، یا آن‌ها را در پوشهٔ مقاله‌ها بگذارید و "
+        "{command} را اجرا کنید، سپس دوباره بپرسید.",
+    },
     "closest": {
         "en": "The closest passages, which may not be relevant:",
         "prs": "نزدیک‌ترین بخش‌ها، که شاید مرتبط نباشند:",
@@ -62,6 +77,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "upload_button": {"en": "Add and index", "prs": "افزودن و نمایه‌سازی"},
     "upload_missing": {"en": "Choose a file first.", "prs": "نخست یک فایل برگزینید."},
+    "upload_refused": {
+        "en": "The file was not added: {reason}",
+        "prs": "فایل افزوده نشد: {reason}",
+    },
     "upload_saved": {"en": "Saved as {name}.", "prs": "با نام {name} ذخیره شد."},
     "indexing_started": {"en": "Indexing is starting …", "prs": "نمایه‌سازی آغاز می‌شود …"},
     "indexing_progress": {

@@ -16,9 +16,22 @@ def citation(passage: Passage, language: Language) -> str:
     )
 
 
+INDEX_COMMAND = "`chatbot index`"
+"""Put in the ``{command}`` of the messages that say how to index articles."""
+
+
+def lead_key(result: RetrievalResult, can_upload: bool = False) -> str:
+    """The message above the passages: they answer the question, or they may not; or,
+    with no passages at all, the index has no articles and the message says how to add
+    some (``can_upload``: in the web chat's Articles tab too)."""
+    if not result.passages:
+        return "no_articles_upload" if can_upload else "no_articles"
+    return "lead" if result.answered else "no_answer"
+
+
 def format_result(result: RetrievalResult) -> str:
     language = result.language
-    lines = [message("lead" if result.answered else "no_answer", language)]
+    lines = [message(lead_key(result), language, command=INDEX_COMMAND)]
     if not result.answered and result.passages:
         lines.append(message("closest", language))
     for passage in result.passages:

@@ -6,7 +6,7 @@ in an article is ever turned into markup.
 """
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from chatbot.web.render import (
     render_question,
     render_question_error,
     render_searching,
+    render_upload_refused,
 )
 from chatbot.web.style import SET_PAGE_LANGUAGE_JS
 from chatbot.web.uploads import UPLOAD_SUFFIXES, UploadError, save_upload
@@ -72,6 +73,14 @@ def _pick_example(event: gr.SelectData) -> str:
     return event.value["text"]
 
 
+def reply_language(question: str, page_language: Language) -> Language:
+    """The language to answer ``question`` in: its own, or the page's when it has no
+    letters to tell ("؟؟؟", "2024"), which text of either language can be."""
+    if any(char.isalpha() for char in question):
+        return detect_language(question)
+    return page_language
+
+
 def build_app(
     retriever: Retriever, indexer: BackgroundIndexer | None = None, allow_upload: bool = False
 ) -> gr.Blocks:
@@ -87,17 +96,19 @@ def build_app(
     def chat_turn(
         question: str, conversation: Conversation, page_language: Language
     ) -> Iterator[tuple[str, list[dict[str, str]], Conversation]]:
-        shown = (*conversation.messages, _user(render_question(question)))
-        yield "", [*shown, _bot(render_searching(question))], conversation
+        language = reply_language(question, page_language)
+        shown = (*conversation.messages, _user(render_question(question, language)))
+        yield "", [*shown, _bot(render_searching(language))], conversation
         try:
             result = search(question, conversation.questions)
         except QuestionError as error:
-            language = detect_language(question) if question.strip() else page_language
-            reply = render_question_error(error.in_language(language), language)
+            reply = render_question_error(error, language)
             asked = conversation.questions
         else:
             reply = render_answer(
-                result, lambda path: retriever.article_text(path, result.snapshot)
+                replace(result, language=language),  # differs only for a letterless question
+                lambda path: retriever.article_text(path, result.snapshot),
+                can_upload=allow_upload,
             )
             asked = (*conversation.questions, question)
         done = Conversation(asked, (*shown, _bot(reply)))
@@ -127,23 +138,23 @@ def build_app(
         if not file:
             yield (
                 render_articles(retriever.articles(), language),
-                message("upload_missing", language),
+                render_upload_refused(None, language),
                 None,
             )
             return
         try:
             saved = save_upload(Path(file), Path(file).name, indexer.articles_dir)
         except (UploadError, OSError) as error:
-            yield render_articles(retriever.articles(), language), str(error), None
+            refused = render_upload_refused(str(error), language)
+            yield render_articles(retriever.articles(), language), refused, None
             return
-        note = message("upload_saved", language, name=saved.name)
         run = indexer.request()
         while True:
             status = indexer.wait(run, UPLOAD_POLL_SECONDS)
             waiting = status.finished < run
             yield (
                 render_articles(retriever.articles(), language),
-                render_index_status(status, language, note, waiting),
+                render_index_status(status, language, saved.name, waiting),
                 None,
             )
             if not waiting:
@@ -173,7 +184,9 @@ def build_app(
                     latex_delimiters=[],
                     allow_tags=False,
                     feedback_options=None,
-                    buttons=["copy"],
+                    # No copy buttons: Gradio copies a message's HTML source, article
+                    # and all, and has no way to copy its visible text instead.
+                    buttons=[],
                     placeholder=render_empty_chat("en"),
                     examples=[{"text": example} for example in EXAMPLES],
                     show_label=False,

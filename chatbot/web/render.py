@@ -7,19 +7,20 @@ Markdown are shown as text and never run or rendered; the chat displays this HTM
 with Markdown rendering switched off (see :mod:`chatbot.web.app`).
 
 Direction: each message, passage and article carries the ``dir`` and ``lang`` of its
-own language, so English and Dari both read correctly on one page; titles and file
-names are isolated (``dir="auto"`` / ``dir="ltr"``) inside a line of the other
-language.
+own language, so English and Dari both read correctly on one page; titles, file
+names and English reasons are isolated (``dir="auto"`` / ``dir="ltr"``) inside a line
+of the other language.
 """
 
 import html
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from chatbot.answer.messages import message
+from chatbot.answer.messages import MESSAGES, message
+from chatbot.answer.text import INDEX_COMMAND, lead_key
 from chatbot.index.store import ArticleRecord
-from chatbot.retrieval import Passage, RetrievalResult
-from chatbot.text.language import Language, detect_language
+from chatbot.retrieval import Passage, QuestionError, RetrievalResult
+from chatbot.text.language import Language
 from chatbot.web.indexing import IndexStatus
 
 _DIRECTION = {"en": "ltr", "prs": "rtl"}
@@ -48,43 +49,58 @@ def language_attributes(language: str) -> str:
     return f'dir="{_DIRECTION[language]}" lang="{_HTML_LANG[language]}"'
 
 
-def render_question(question: str) -> str:
-    return (
-        f'<div class="qa-question" {language_attributes(detect_language(question))}>'
-        f"{escape(question)}</div>"
-    )
+def _isolated(value: str, attributes: str = 'dir="ltr"') -> str:
+    """``value`` escaped in a ``<bdi>`` of its own direction, so that it reads the same
+    inside a line of either language: a file name is left-to-right (``2024_report.txt``
+    stays whole in a Dari line), an English reason keeps its parentheses in place."""
+    return f"<bdi {attributes}>{escape(value)}</bdi>"
 
 
-def render_searching(question: str) -> str:
+def _sentence(key: str, language: Language, **values: str) -> str:
+    """The sentence ``key`` in ``language`` as HTML: its own text escaped, and
+    ``values``, which must already be HTML (:func:`_isolated`, :func:`number`), put in."""
+    return escape(MESSAGES[key][language]).format(**values)
+
+
+def render_question(question: str, language: Language) -> str:
+    return f'<div class="qa-question" {language_attributes(language)}>{escape(question)}</div>'
+
+
+def render_searching(language: Language) -> str:
     """The placeholder answer shown while a question is being searched."""
-    language = detect_language(question)
     return (
         f'<div class="qa-answer qa-pending" {language_attributes(language)}>'
         f"{escape(message('searching', language))}</div>"
     )
 
 
-def render_question_error(error: str, language: Language) -> str:
-    """A question the retriever refused (empty, too long); its reason is in English."""
+def render_question_error(error: QuestionError, language: Language) -> str:
+    """A question the retriever refused (empty, too long), and why, in ``language``."""
     return (
         f'<div class="qa-answer qa-error" {language_attributes(language)}>'
         f"<p>{escape(message('question_error', language))}</p>"
-        f"<p {language_attributes('en')}>{escape(error)}</p></div>"
+        f"<p>{escape(error.in_language(language))}</p></div>"
     )
 
 
-def render_answer(result: RetrievalResult, article_text: ArticleText) -> str:
+def render_answer(
+    result: RetrievalResult, article_text: ArticleText, can_upload: bool = False
+) -> str:
     """The lead line in the question's language, then the numbered passages.
 
     When the result is not an answer, only that is said; the closest passages stay
-    folded away under a label saying they may not be relevant.
+    folded away under a label saying they may not be relevant. With no passages at
+    all the index has no articles, and the lead says how to add some (``can_upload``:
+    in the Articles tab too).
     """
     language = result.language
     passages = "".join(_render_passage(p, language, article_text) for p in result.passages)
+    command = _isolated(INDEX_COMMAND, language_attributes("en"))
+    line = _sentence(lead_key(result, can_upload), language, command=command)
     if result.answered:
-        body = f'<p class="qa-lead">{escape(message("lead", language))}</p>{passages}'
+        body = f'<p class="qa-lead">{line}</p>{passages}'
     else:
-        body = f'<p class="qa-lead qa-no-answer">{escape(message("no_answer", language))}</p>'
+        body = f'<p class="qa-lead qa-no-answer">{line}</p>'
         if passages:
             body += (
                 f'<details class="qa-closest"><summary>{escape(message("closest", language))}'
@@ -171,26 +187,27 @@ def render_articles(articles: Sequence[ArticleRecord], language: Language) -> st
 
 
 def render_index_status(
-    status: IndexStatus, language: Language, note: str = "", waiting: bool = False
+    status: IndexStatus, language: Language, saved: str = "", waiting: bool = False
 ) -> str:
-    """A line on the background indexer (after ``note``, if any), plus the files the
-    last run skipped. ``waiting``: the caller's run has not finished, even if it has
-    not started yet."""
+    """A line on the background indexer (after the name an upload was just ``saved``
+    as, if any), plus the files the last run skipped. ``waiting``: the caller's run has
+    not finished, even if it has not started yet."""
+    english = language_attributes("en")  # the indexer's reasons and errors
     if status.running or waiting:
         if status.running and status.total:
-            line = message(
+            line = _sentence(
                 "indexing_progress",
                 language,
                 done=number(status.done, language),
                 total=number(status.total, language),
             )
         else:
-            line = message("indexing_started", language)
+            line = _sentence("indexing_started", language)
     elif status.error is not None:
-        line = message("indexing_failed", language, error=status.error)
+        line = _sentence("indexing_failed", language, error=_isolated(status.error, english))
     elif status.report is not None:
         report = status.report
-        line = message(
+        line = _sentence(
             "indexing_done",
             language,
             added=number(len(report.added), language),
@@ -199,13 +216,37 @@ def render_index_status(
         )
     else:
         line = ""
-    lines = [text for text in (note, line) if text]
+    lines = [_sentence("upload_saved", language, name=_isolated(saved))] if saved else []
+    if line:
+        lines.append(line)
     if not (status.running or waiting) and status.report is not None:
         lines += [
-            message("indexing_skipped", language, path=s.path, reason=s.reason)
-            for s in status.report.skipped
+            _sentence(
+                "indexing_skipped",
+                language,
+                path=_isolated(skipped.path),
+                reason=_isolated(skipped.reason, english),
+            )
+            for skipped in status.report.skipped
         ]
+    return _status_list(lines, language)
+
+
+def render_upload_refused(reason: str | None, language: Language) -> str:
+    """Why an upload was not added: no file was chosen (``reason`` None), or ``reason``
+    (in English, and it may name the uploaded file)."""
+    if reason is None:
+        line = _sentence("upload_missing", language)
+    else:
+        line = _sentence(
+            "upload_refused", language, reason=_isolated(reason, language_attributes("en"))
+        )
+    return _status_list([line], language)
+
+
+def _status_list(lines: Sequence[str], language: Language) -> str:
+    """``lines`` (HTML) as the status list, or nothing without lines."""
     if not lines:
         return ""
-    items = "".join(f"<li>{escape(item)}</li>" for item in lines)
+    items = "".join(f"<li>{line}</li>" for line in lines)
     return f'<ul class="qa-status" {language_attributes(language)}>{items}</ul>'

@@ -109,3 +109,24 @@ def test_hostile_article_is_shown_as_plain_text(page):
     assert "<script>" in row.inner_text()
     assert page.locator("#qa-articles script").count() == 0
     assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_no_button_copies_a_message_as_html(page):
+    """Gradio's copy buttons put a message's HTML source on the clipboard, the whole
+    article included; the chat leaves them out (select the text to copy it)."""
+    answer = ask(page, EN_QUESTION)
+    answer.hover()
+    chat = page.locator("#qa-chat")
+    chat.get_by_role("button", name="Clear").wait_for()  # the chat's toolbar is shown
+    assert chat.get_by_role("button", name="Copy", exact=False).count() == 0
+
+
+def test_a_question_without_letters_is_answered_in_the_page_language(page):
+    page.locator("#qa-page-language label", has_text="دری").click()
+    page.get_by_role("tab", name=message("tab_chat", "prs")).wait_for()
+
+    refused = ask(page, "؟؟؟")
+    assert "qa-error" in refused.get_attribute("class") and direction(refused) == "rtl"
+    assert message("question_error", "prs") in refused.inner_text()
+    assert QuestionError("no_words").in_language("prs") in refused.inner_text()
+    assert direction(page.locator("#qa-chat .qa-question").last) == "rtl"

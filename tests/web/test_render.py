@@ -1,9 +1,12 @@
 """HTML rendering of answers: escaping, highlights, direction, abstention."""
 
+import pytest
+
 from chatbot.answer.messages import message
+from chatbot.articles.reader import SkippedFile
 from chatbot.index.builder import IndexReport
 from chatbot.index.store import ArticleRecord
-from chatbot.retrieval import Passage, RetrievalResult
+from chatbot.retrieval import Passage, QuestionError, RetrievalResult
 from chatbot.web.indexing import IndexStatus
 from chatbot.web.render import (
     render_answer,
@@ -11,6 +14,7 @@ from chatbot.web.render import (
     render_index_status,
     render_question,
     render_question_error,
+    render_upload_refused,
 )
 
 HOSTILE = (
@@ -83,11 +87,14 @@ def test_unanswered_question_says_so_and_folds_the_closest_passages():
 
 
 def test_question_and_error_carry_their_direction():
-    assert render_question("<b>چند کشور؟</b>") == (
+    assert render_question("<b>چند کشور؟</b>", "prs") == (
         '<div class="qa-question" dir="rtl" lang="fa-AF">&lt;b&gt;چند کشور؟&lt;/b&gt;</div>'
     )
-    error = render_question_error("the question is empty", "prs")
-    assert 'dir="rtl"' in error and '<p dir="ltr" lang="en">the question is empty</p>' in error
+    error = QuestionError("no_words")
+    html = render_question_error(error, "prs")
+    assert html.startswith('<div class="qa-answer qa-error" dir="rtl" lang="fa-AF">')
+    assert f"<p>{error.in_language('prs')}</p>" in html and 'dir="ltr"' not in html
+    assert f"<p>{error}</p>" in render_question_error(error, "en")
 
 
 def test_article_list_and_index_status_are_escaped():
@@ -110,11 +117,72 @@ def test_article_list_and_index_status_are_escaped():
 
     report = IndexReport(added=["a.txt"])
     status = IndexStatus(False, 0, 0, report, None, 1)
-    html = render_index_status(status, "en", note="Saved as <x>.txt.")
-    assert "Saved as &lt;x&gt;.txt." in html and "1 added" in html
+    html = render_index_status(status, "en", saved="<x>.txt")
+    assert 'Saved as <bdi dir="ltr">&lt;x&gt;.txt</bdi>.' in html and "1 added" in html
     running = IndexStatus(True, 16, 40, None, None, 0)
     assert "16 of 40" in render_index_status(running, "en")
     assert "۱۶ از ۴۰" in render_index_status(running, "prs")
     not_started = render_index_status(status, "en", waiting=True)
     assert message("indexing_started", "en") in not_started and "added" not in not_started
     assert render_index_status(IndexStatus(False, 0, 0, None, None, 0), "en") == ""
+
+
+def test_file_names_and_english_reasons_are_isolated_in_a_dari_status():
+    report = IndexReport(
+        added=["2024_report.txt"],
+        skipped=[SkippedFile("<img src=x onerror=alert(1)>.pdf", "too large (9 MB > 5 MB)")],
+    )
+    html = render_index_status(IndexStatus(False, 0, 0, report, None, 1), "prs", "2024_report.txt")
+    assert html.startswith('<ul class="qa-status" dir="rtl" lang="fa-AF"><li>')
+    assert '<li>با نام <bdi dir="ltr">2024_report.txt</bdi> ذخیره شد.</li>' in html
+    assert (
+        '<li><bdi dir="ltr">&lt;img src=x onerror=alert(1)&gt;.pdf</bdi> کنار گذاشته شد: '
+        '<bdi dir="ltr" lang="en">too large (9 MB &gt; 5 MB)</bdi></li>'
+    ) in html
+    assert "<img" not in html
+
+    failed = IndexStatus(False, 0, 0, None, "cannot open <db> (disk full)", 1)
+    assert (
+        'نمایه‌سازی ناکام ماند: <bdi dir="ltr" lang="en">cannot open &lt;db&gt; (disk full)</bdi>'
+    ) in render_index_status(failed, "prs")
+
+
+_LEFT_OF = """([first, second]) => {
+  const where = (word) => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf(word);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + word.length);
+      return range.getBoundingClientRect().x;
+    }
+    throw new Error(`${word} is not on the page`);
+  };
+  return where(first) < where(second);
+}"""
+
+
+@pytest.mark.browser
+def test_chromium_shows_the_file_name_whole_in_a_dari_status(browser):
+    report = IndexReport(skipped=[SkippedFile("2023_notes.pdf", "too large (9 MB > 5 MB)")])
+    status = IndexStatus(False, 0, 0, report, None, 1)
+    page = browser.new_page()
+    try:
+        html = render_index_status(status, "prs", saved="2024_report.txt")
+        page.set_content(f'<html dir="rtl" lang="fa-AF"><body>{html}</body></html>')
+        assert page.evaluate(_LEFT_OF, ["2024", "report"])  # not "report.txt_2024"
+        assert page.evaluate(_LEFT_OF, ["2023", "notes"])
+    finally:
+        page.close()
+
+
+def test_a_refused_upload_says_why_with_the_name_escaped():
+    html = render_upload_refused("'<b onclick=x>.exe' is not an article file", "prs")
+    assert html == (
+        '<ul class="qa-status" dir="rtl" lang="fa-AF"><li>فایل افزوده نشد: '
+        '<bdi dir="ltr" lang="en">&#x27;&lt;b onclick=x&gt;.exe&#x27; is not an article '
+        "file</bdi></li></ul>"
+    )
+    assert message("upload_missing", "en") in render_upload_refused(None, "en")
