@@ -3,6 +3,7 @@
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -13,6 +14,8 @@ from chatbot.config import Paths, resolve
 from chatbot.embeddings import Embedder, create_embedder
 from chatbot.index import IndexError_
 from chatbot.index.builder import IndexReport, update_index
+from chatbot.index.errors import store_failure
+from chatbot.index.store import STORE_FILE
 from chatbot.retrieval import QuestionError, Retriever
 
 
@@ -165,8 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     paths = resolve(args.articles, args.index, args.embedder)
     try:
         return args.handler(args, paths)
-    except (IndexError_, QuestionError, FileNotFoundError, ValueError, ImportError) as error:
+    except (IndexError_, QuestionError, OSError, ValueError, ImportError) as error:
         _err(f"error: {error}")
+        return 1
+    except sqlite3.Error as error:  # from a query after the store was opened
+        _err(f"error: {store_failure(paths.index / STORE_FILE, error)}")
         return 1
     except KeyboardInterrupt:
         _err("interrupted")

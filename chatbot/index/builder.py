@@ -10,6 +10,7 @@ index loadable.
 """
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,13 +23,23 @@ from chatbot.chunks import ChunkingSettings, chunk_article, sentence_spans
 from chatbot.embeddings import Embedder
 from chatbot.index.background import write_background
 from chatbot.index.checksums import write_checksums
-from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexError_, IndexMismatchError
+from chatbot.index.errors import (
+    AGAIN_HINT,
+    REBUILD_HINT,
+    IndexCorruptError,
+    IndexError_,
+    IndexMismatchError,
+    IndexStorageError,
+    store_failure,
+)
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.manifest import Manifest
 from chatbot.index.snapshot import (
+    CURRENT_FILE,
     KEEP_PREVIOUS,
     LOCK_FILE,
     SNAPSHOTS_DIR,
+    check_snapshot_name,
     current_snapshot_name,
     new_snapshot_folder,
     open_store,
@@ -93,7 +104,8 @@ def update_index(
     """Index ``articles_dir`` into ``index_dir``; see the module docstring.
 
     Waits up to ``lock_timeout`` seconds for another run on the same index folder,
-    then raises :class:`IndexBusyError`.
+    then raises :class:`IndexBusyError`. A failure of the metadata store (disk full,
+    damage, ...) is raised as the :class:`IndexError_` that says what to do.
     """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -116,6 +128,8 @@ def update_index(
     try:
         run = _Run(articles_dir, index_dir, embedder, chunking or ChunkingSettings(), progress)
         report = run.execute(rebuild)
+    except sqlite3.Error as error:
+        raise store_failure(index_dir / STORE_FILE, error) from error
     finally:
         lock.release()
     report.seconds = time.perf_counter() - started
@@ -151,7 +165,7 @@ class _Run:
         self.manifest = Manifest.create(embedder.name, embedder.dimension, chunking)
 
     def execute(self, rebuild: bool) -> IndexReport:
-        live_name = current_snapshot_name(self.index_dir)
+        live_name = self._live_name(rebuild)
         live = snapshot_number(live_name) if live_name else 0
         store = self._open_store(rebuild)
         try:
@@ -172,16 +186,32 @@ class _Run:
         finally:
             store.close()
 
+    def _live_name(self, rebuild: bool) -> str | None:
+        """The live snapshot's name; with ``rebuild``, None when ``CURRENT`` is damaged
+        (the rebuild starts from an empty index and replaces it)."""
+        name = current_snapshot_name(self.index_dir)
+        if name is None:
+            return None
+        try:
+            check_snapshot_name(self.index_dir, name)
+        except IndexCorruptError:
+            if not rebuild:
+                raise
+            log.warning("%s is damaged; rebuilding", self.index_dir / CURRENT_FILE)
+            return None
+        return name
+
     def _open_store(self, rebuild: bool) -> MetadataStore:
-        """The metadata store; with ``rebuild``, an unreadable one is set aside (kept as
-        ``metadata.sqlite.corrupt`` for inspection) and a new one started."""
+        """The metadata store; with ``rebuild``, a damaged one is set aside (kept as
+        ``metadata.sqlite.corrupt`` for inspection) and a new one started. A store that
+        cannot be opened for another reason (disk full, permissions) is never touched."""
         try:
             return open_store(self.index_dir, read_only=False)
         except IndexCorruptError:
             if not rebuild:
                 raise
         path = self.index_dir / STORE_FILE
-        log.warning("%s is unreadable: set aside as %s.corrupt; rebuilding", path, path.name)
+        log.warning("%s is damaged: set aside as %s.corrupt; rebuilding", path, path.name)
         path.replace(path.with_name(path.name + ".corrupt"))
         for suffix in ("-wal", "-shm", "-journal"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
@@ -302,17 +332,27 @@ class _Run:
                 ids, matrix = store.all_chunk_vectors(number, language, self.embedder.dimension)
                 vectors[language] = VectorIndex.build(self.embedder.dimension, ids, matrix, kind)
         lexical = self._lexical(store, number, base_name)
-
-        name, folder = new_snapshot_folder(self.index_dir, number)
-        vectors.save(folder)
-        lexical.save(folder)
-        write_background(folder, self.embedder, self._same_embedder_snapshot())
-        self.manifest.write(folder)
-        write_checksums(folder)
-        publish_snapshot(self.index_dir, name)
-        plan.report.snapshot = name
+        plan.report.snapshot = self._publish(number, vectors, lexical)
         remove_stale_snapshots(self.index_dir)
         store.collect_garbage(number - KEEP_PREVIOUS)
+
+    def _publish(self, number: int, vectors: LanguageVectors, lexical: LexicalIndex) -> str:
+        """Write snapshot ``number``'s files and make it live; returns its name. A write
+        that fails (disk full, no permission) leaves the live snapshot as it was."""
+        try:
+            name, folder = new_snapshot_folder(self.index_dir, number)
+            vectors.save(folder)
+            lexical.save(folder)
+            write_background(folder, self.embedder, self._same_embedder_snapshot())
+            self.manifest.write(folder)
+            write_checksums(folder)
+            publish_snapshot(self.index_dir, name)
+        except OSError as error:
+            raise IndexStorageError(
+                f"writing a new snapshot in {self.index_dir / SNAPSHOTS_DIR} failed ({error}): "
+                f"free some space on that disk and make sure the folder is writable, {AGAIN_HINT}"
+            ) from error
+        return name
 
     def _lexical(self, store: MetadataStore, number: int, base_name: str | None) -> LexicalIndex:
         """The BM25 index of snapshot ``number``: the previous one's base with a new
@@ -333,6 +373,7 @@ class _Run:
             return None
         folder = self.index_dir / SNAPSHOTS_DIR / live_name
         try:
+            check_snapshot_name(self.index_dir, live_name)
             existing = Manifest.read(folder)
         except IndexError_:
             return None

@@ -1,11 +1,13 @@
 """Errors about the index, each saying what to do next."""
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from zipfile import BadZipFile  # np.load reads a file that starts like a zip as .npz
 
 REBUILD_HINT = "run `chatbot index --rebuild` to build it anew"
+AGAIN_HINT = "then run the command again (a rebuild would not help)"
 
 
 class IndexError_(RuntimeError):
@@ -24,6 +26,15 @@ class IndexCorruptError(IndexError_):
     """A file of the index is truncated or unreadable."""
 
 
+class IndexStorageError(IndexError_):
+    """The index's files could not be read or written (disk full or failing, locked,
+    no permission) although they may well be sound: nothing is set aside or rebuilt."""
+
+
+class StoreDamagedError(sqlite3.DatabaseError):
+    """The metadata store is a database, but not a sound one of ours."""
+
+
 @contextmanager
 def reading(path: Path) -> Iterator[None]:
     """Turn any failure while reading ``path`` (missing, truncated, garbage) into an
@@ -35,3 +46,36 @@ def reading(path: Path) -> Iterator[None]:
         raise IndexCorruptError(
             f"index file {path} is unreadable ({reason}): {REBUILD_HINT}"
         ) from None
+
+
+def store_failure(path: Path, error: sqlite3.Error) -> IndexError_:
+    """What a SQLite error on the metadata store ``path`` means, with the next step.
+
+    Only real damage is an :class:`IndexCorruptError`, which `--rebuild` mends by
+    setting the file aside; a full or failing disk, a lock or missing permissions
+    leave a sound database that must be kept, so they are :class:`IndexStorageError`.
+    """
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF  # the primary result code
+    damaged = code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    if damaged or isinstance(error, StoreDamagedError):
+        return IndexCorruptError(f"metadata store {path} is damaged ({error}): {REBUILD_HINT}")
+    if code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+        return IndexStorageError(
+            f"reading or writing the metadata store {path} failed ({error}): free some space "
+            f"on the disk holding {path.parent} and check that the disk works, {AGAIN_HINT}"
+        )
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return IndexStorageError(
+            f"the metadata store {path} is locked by another program ({error}): close that "
+            f"program or wait for it, {AGAIN_HINT}"
+        )
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return IndexStorageError(
+            f"cannot open the metadata store {path} ({error}): make sure it is a file this "
+            f"user can read and write and that the folder {path.parent} is writable (SQLite "
+            f"keeps its -wal and -shm files there), {AGAIN_HINT}"
+        )
+    return IndexStorageError(
+        f"the metadata store {path} failed ({error}): run the command again; if it keeps "
+        "failing, check the disk and the folder's permissions"
+    )

@@ -21,6 +21,7 @@ half-written index. The next run undoes the unpublished rows.
 
 import contextlib
 import os
+import re
 import shutil
 import sqlite3
 import uuid
@@ -29,7 +30,13 @@ from pathlib import Path
 
 from chatbot.index.background import Background, read_background
 from chatbot.index.checksums import verify_checksums
-from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexMissingError
+from chatbot.index.errors import (
+    REBUILD_HINT,
+    IndexCorruptError,
+    IndexMissingError,
+    IndexStorageError,
+    store_failure,
+)
 from chatbot.index.lexical import LEXICAL_DIR, LexicalIndex
 from chatbot.index.manifest import Manifest
 from chatbot.index.store import STORE_FILE, MetadataStore
@@ -40,6 +47,7 @@ SNAPSHOTS_DIR = "snapshots"
 LOCK_FILE = ".lock"
 KEEP_PREVIOUS = 1
 """Older snapshots kept besides the live one, for readers still loading it."""
+_SNAPSHOT_NAME = re.compile(r"[0-9]+-[0-9a-z]+")
 
 
 @dataclass
@@ -67,25 +75,44 @@ def snapshot_number(name: str) -> int:
 
 
 def current_snapshot_name(index_dir: Path) -> str | None:
-    """The live snapshot's name, or None when no index was built; cheap enough to call
-    before every question."""
+    """What ``CURRENT`` says, or None when no index was built; cheap enough to call
+    before every question. A damaged file gives a name that :func:`check_snapshot_name`
+    refuses."""
     try:
-        return (index_dir / CURRENT_FILE).read_text("utf-8").strip() or None
+        data = (index_dir / CURRENT_FILE).read_bytes()
     except FileNotFoundError:
         return None
+    return data.decode("utf-8", errors="replace").strip() or None
+
+
+def check_snapshot_name(index_dir: Path, name: str) -> None:
+    """Raise :class:`IndexCorruptError` unless ``name`` is one :func:`new_snapshot_folder`
+    makes (a damaged ``CURRENT`` file holds something else)."""
+    if not _SNAPSHOT_NAME.fullmatch(name):
+        raise IndexCorruptError(
+            f"index file {index_dir / CURRENT_FILE} is damaged (it holds {name[:40]!r}, not "
+            f"the name of a snapshot): {REBUILD_HINT}"
+        )
 
 
 def open_store(index_dir: Path, read_only: bool) -> MetadataStore:
+    """The metadata store, checked. Real damage is an :class:`IndexCorruptError`; a disk,
+    lock or permission problem an :class:`IndexStorageError` (see :func:`store_failure`)."""
     path = index_dir / STORE_FILE
-    if read_only and not path.is_file():
+    if read_only and not path.exists():
         raise IndexCorruptError(f"metadata store {path} is missing: {REBUILD_HINT}")
+    if path.exists() and not path.is_file():
+        raise IndexStorageError(
+            f"the metadata store {path} is not a file: move it out of the way, then {REBUILD_HINT}"
+        )
+    store = None
     try:
         store = MetadataStore(path, read_only=read_only)
         store.check()
-    except sqlite3.DatabaseError as error:
-        raise IndexCorruptError(
-            f"metadata store {path} is unreadable ({error}): {REBUILD_HINT}"
-        ) from None
+    except sqlite3.Error as error:
+        if store is not None:
+            store.close()
+        raise store_failure(path, error) from error
     return store
 
 
@@ -96,6 +123,7 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
         raise IndexMissingError(
             f"no index in {index_dir}: run `chatbot index` to build it from the articles"
         )
+    check_snapshot_name(index_dir, name)
     folder = index_dir / SNAPSHOTS_DIR / name
     manifest = Manifest.read(folder)
     verify_checksums(folder)
@@ -175,8 +203,8 @@ def remove_stale_snapshots(index_dir: Path) -> None:
     for pending in index_dir.glob(f"{CURRENT_FILE}.*.tmp"):
         pending.unlink(missing_ok=True)
     snapshots_dir = index_dir / SNAPSHOTS_DIR
-    if not snapshots_dir.is_dir():
-        return
+    if not snapshots_dir.is_dir() or (live is not None and not _SNAPSHOT_NAME.fullmatch(live)):
+        return  # nothing to delete, or CURRENT is damaged: no telling which one is live
     names = sorted(p.name for p in snapshots_dir.iterdir() if p.is_dir())
     keep = set()
     if live in names:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from chatbot.index.errors import StoreDamagedError
+
 STORE_FILE = "metadata.sqlite"
 
 _SCHEMA = """
@@ -158,22 +160,27 @@ class MetadataStore:
         uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
         self._lock = threading.Lock()
-        self._db.execute("PRAGMA foreign_keys = ON")
-        if not read_only:
-            self._db.executescript(_SCHEMA)
+        try:
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if not read_only:
+                self._db.executescript(_SCHEMA)
+        except sqlite3.Error:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         self._db.close()
 
     def check(self) -> None:
-        """Raise ``sqlite3.DatabaseError`` if the file is not a sound database of ours."""
+        """Raise :class:`StoreDamagedError` if the file is not a sound database of ours
+        (or the ``sqlite3.Error`` that stopped the check)."""
         with self._lock:
             (result,) = self._db.execute("PRAGMA quick_check").fetchone()
             tables = {name for (name,) in self._db.execute(_TABLES)}
         if result != "ok":
-            raise sqlite3.DatabaseError(result)
+            raise StoreDamagedError(result)
         if missing := {"articles", "chunks", "sentences"} - tables:
-            raise sqlite3.DatabaseError(f"no table {', '.join(sorted(missing))}")
+            raise StoreDamagedError(f"no table {', '.join(sorted(missing))}")
 
     def _query(self, sql: str, parameters: Sequence | dict = ()) -> list[tuple]:
         with self._lock:

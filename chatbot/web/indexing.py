@@ -93,21 +93,28 @@ class BackgroundIndexer:
         return step
 
     def _run_once(self) -> None:
+        """One run; whatever it raises is logged and reported as the run's error, so the
+        thread lives on and the next request runs."""
         report, error = None, None
         try:
             report = update_index(
                 self.articles_dir, self._index_dir, self._embedder, progress=self._progress
             )
+            self._retriever.reload_if_changed()
+            print_report(report)
         except (IndexError_, OSError, ValueError) as failure:
             log.warning("re-indexing failed: %s", failure)
             error = str(failure)
-        else:
-            self._retriever.reload_if_changed()
-            print_report(report)
-        previous = self._status.report
-        self._update(
-            running=False,
-            report=report or previous,
-            error=error,
-            finished=self._status.finished + 1,
-        )
+        except Exception as failure:
+            log.exception("re-indexing failed unexpectedly")
+            error = (
+                f"{type(failure).__name__}: {failure} (details in the server log; the current "
+                "index stays in use, and the next change to the articles tries again)"
+            )
+        finally:
+            self._update(
+                running=False,
+                report=report or self._status.report,
+                error=error,
+                finished=self._status.finished + 1,
+            )

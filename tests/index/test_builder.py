@@ -7,8 +7,9 @@ from filelock import FileLock
 
 from chatbot.index import IndexMissingError, load_snapshot
 from chatbot.index.builder import IndexBusyError, update_index
-from chatbot.index.errors import IndexCorruptError
+from chatbot.index.errors import IndexCorruptError, IndexStorageError
 from chatbot.index.snapshot import LOCK_FILE, SNAPSHOTS_DIR, current_snapshot_name
+from chatbot.index.store import STORE_FILE
 from chatbot.retrieval import Retriever
 from tests.conftest import EN_2021, EN_2025, PRS_2025, SEEDS
 
@@ -132,6 +133,9 @@ def test_interrupted_run_leaves_the_previous_index_usable(articles_copy: Path, t
         ("background.npy", "zip"),
         ("metadata.sqlite", "garbage"),
         ("metadata.sqlite", "empty"),
+        ("metadata.sqlite", "truncate"),  # "database disk image is malformed"
+        ("CURRENT", "garbage"),
+        ("CURRENT", "binary"),  # not UTF-8
     ],
 )
 def test_damaged_files_are_named_with_the_fix_and_rebuild_mends_them(
@@ -140,11 +144,13 @@ def test_damaged_files_are_named_with_the_fix_and_rebuild_mends_them(
     index_dir = tmp_path / "index"
     shutil.copytree(seeds_index, index_dir)
     folder = index_dir / SNAPSHOTS_DIR / current_snapshot_name(index_dir)
-    path = index_dir / target if target == "metadata.sqlite" else folder / target
+    path = index_dir / target if target in ("metadata.sqlite", "CURRENT") else folder / target
     if damage == "truncate":
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     elif damage == "garbage":
         path.write_bytes(b"not what you expected\x00" * 100)
+    elif damage == "binary":
+        path.write_bytes(bytes(range(128, 256)))
     elif damage == "zip":  # numpy takes it for an .npz: zipfile.BadZipFile
         path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     elif damage == "flip":  # parses fine: only the checksum can tell
@@ -164,6 +170,47 @@ def test_damaged_files_are_named_with_the_fix_and_rebuild_mends_them(
     snapshot = load_snapshot(index_dir)
     assert len(snapshot.vectors) == sum(a.chunks for a in snapshot.store.articles(snapshot.number))
     snapshot.close()
+
+
+def test_a_store_that_cannot_be_opened_is_kept_and_not_called_corrupt(
+    seeds_index: Path, tmp_path: Path, embedder
+):
+    """A sound database SQLite cannot open for writing (here: its -shm file cannot be
+    written, as when another user or a read-only mount owns it) is not damage: the
+    error says what to fix, and even --rebuild leaves the database alone."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(seeds_index, index_dir)
+    before = contents(index_dir)
+    store = index_dir / STORE_FILE
+    data = store.read_bytes()
+    blocker = index_dir / f"{STORE_FILE}-shm"
+    blocker.unlink(missing_ok=True)  # left by a reader; SQLite makes it anew
+    blocker.mkdir()
+    for rebuild in (False, True):
+        with pytest.raises(IndexStorageError, match="writable") as error:
+            update_index(SEEDS, index_dir, embedder, rebuild=rebuild)
+        assert "would not help" in str(error.value)
+        assert store.read_bytes() == data
+        assert not list(index_dir.glob("*.corrupt"))
+    blocker.rmdir()
+    assert contents(index_dir) == before
+    assert not update_index(SEEDS, index_dir, embedder).modified
+
+
+def test_a_folder_in_place_of_the_store_is_not_set_aside(
+    seeds_index: Path, tmp_path: Path, embedder
+):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seeds_index, index_dir)
+    store = index_dir / STORE_FILE
+    store.unlink()
+    (store / "notes").mkdir(parents=True)
+    with pytest.raises(IndexStorageError, match="not a file"):
+        load_snapshot(index_dir)
+    with pytest.raises(IndexStorageError, match="not a file"):
+        update_index(SEEDS, index_dir, embedder, rebuild=True)
+    assert (store / "notes").is_dir()
+    assert not store.with_name(f"{STORE_FILE}.corrupt").exists()
 
 
 def test_missing_index_says_to_build_it(tmp_path: Path):

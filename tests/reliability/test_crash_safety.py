@@ -1,8 +1,10 @@
-"""`chatbot index` killed with SIGKILL at random moments leaves a loadable index:
-the old one or the new one, never a mix, and the next run recovers."""
+"""`chatbot index` killed with SIGKILL at random moments, or stopped by a full disk,
+leaves a loadable index: the old one or the new one, never a mix, and the next run
+recovers."""
 
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -63,3 +65,50 @@ def test_sigkill_at_random_moments_never_breaks_the_index(articles_copy, tmp_pat
     report = update_index(articles_copy, index_dir, embedder, lock_timeout=5)
     assert indexed_paths(index_dir) == {p.name for p in articles_copy.glob("*.txt")}
     assert report.snapshot == current_snapshot_name(index_dir)
+
+
+def full_disk(limit: int):
+    """For a child process: no file grows past ``limit`` bytes, as on a full disk
+    (a write past it fails, instead of the default SIGXFSZ killing the process)."""
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_full_disk_stops_a_run_cleanly_and_loses_nothing(articles_copy, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    update_index(articles_copy, index_dir, embedder)
+    before = indexed_paths(index_dir)
+    added = write_batch(articles_copy, trial=99, count=1)
+    command = [sys.executable, "-m", "chatbot.cli", "index"]
+    command += ["--articles", str(articles_copy), "--index", str(index_dir)]
+    # 8 KiB: SQLite cannot even size its -shm file while opening the store (where the
+    # advice used to be --rebuild, which then set the sound database aside); 40 KiB:
+    # the store opens, and the new article's rows (about 70 KiB) do not fit; 84 KiB:
+    # they do, and the new snapshot's background.npy (90 KiB) does not.
+    for limit, options, failed in (
+        (8 << 10, [], "metadata store"),
+        (8 << 10, ["--rebuild"], "metadata store"),
+        (40 << 10, [], "metadata store"),
+        (84 << 10, [], "new snapshot"),
+    ):
+        done = subprocess.run(
+            command + options,
+            capture_output=True,
+            text=True,
+            preexec_fn=full_disk(limit),
+            timeout=300,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        message = done.stderr.splitlines()[-1]
+        assert message.startswith("error: ") and failed in message, message
+        assert "free some space" in message and "run the command again" in message
+        assert not list(index_dir.glob("*.corrupt"))
+        assert indexed_paths(index_dir) == before
+    report = update_index(articles_copy, index_dir, embedder)
+    assert report.added == sorted(added)
+    assert indexed_paths(index_dir) == before | added
