@@ -111,7 +111,11 @@ class VectorIndex:
             return cls(faiss.read_index(str(path)))
 
     def save(self, path: Path) -> None:
-        faiss.write_index(self._index, str(path))
+        """Write the index to ``path``; a failed write (a full disk) raises ``OSError``.
+        Written through a Python file: FAISS's own file writer only prints an error it
+        meets when closing the file, so a truncated index could be published."""
+        with path.open("wb") as file:
+            faiss.write_index(self._index, faiss.PyCallbackIOWriter(file.write))
 
     def copy(self) -> "VectorIndex":
         return VectorIndex(faiss.clone_index(self._index))

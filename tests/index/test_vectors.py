@@ -54,3 +54,13 @@ def test_an_ivf_index_is_outgrown_after_growing_fourfold():
     assert ivf_cells(8000) >= 2 * ivf_cells(2000)
     flat = VectorIndex.build(32, list(range(50)), unit_vectors(50, seed=5), "flat")
     assert not flat.outgrown
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("count", [3, 3000])
+def test_a_write_to_a_full_disk_raises(count: int):
+    """/dev/full fails every write with ENOSPC, as a full disk does. A small index
+    fits FAISS's write buffer, so only closing the file meets the error."""
+    index = VectorIndex.build(32, list(range(count)), unit_vectors(count, seed=3), "flat")
+    with pytest.raises(OSError, match="No space left"):
+        index.save(Path("/dev/full"))
