@@ -77,6 +77,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "upload_button": {"en": "Add and index", "prs": "افزودن و نمایه‌سازی"},
     "upload_missing": {"en": "Choose a file first.", "prs": "نخست یک فایل برگزینید."},
+    "upload_not_article": {
+        "en": "“{name}” is not an article file: only {suffixes} files can be added.",
+        "prs": "«{name}» فایل مقاله نیست: تنها فایل‌های {suffixes} را می‌توان افزود.",
+    },
+    "upload_name_taken": {
+        "en": "too many articles are already named like “{name}”: rename the file and add "
+        "it again.",
+        "prs": "مقاله‌های زیادی با نامی مانند «{name}» وجود دارند: نام فایل را تغییر دهید و "
+        "دوباره بیفزایید.",
+    },
     "upload_refused": {
         "en": "The file was not added: {reason}",
         "prs": "فایل افزوده نشد: {reason}",

@@ -145,7 +145,7 @@ def build_app(
         try:
             saved = save_upload(Path(file), Path(file).name, indexer.articles_dir)
         except (UploadError, OSError) as error:
-            refused = render_upload_refused(str(error), language)
+            refused = render_upload_refused(error, language)
             yield render_articles(retriever.articles(), language), refused, None
             return
         run = indexer.request()

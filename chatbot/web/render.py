@@ -22,6 +22,7 @@ from chatbot.index.store import ArticleRecord
 from chatbot.retrieval import Passage, QuestionError, RetrievalResult
 from chatbot.text.language import Language
 from chatbot.web.indexing import IndexStatus
+from chatbot.web.uploads import UploadError
 
 _DIRECTION = {"en": "ltr", "prs": "rtl"}
 _HTML_LANG = {"en": "en", "prs": "fa-AF"}
@@ -232,15 +233,19 @@ def render_index_status(
     return _status_list(lines, language)
 
 
-def render_upload_refused(reason: str | None, language: Language) -> str:
-    """Why an upload was not added: no file was chosen (``reason`` None), or ``reason``
-    (in English, and it may name the uploaded file)."""
-    if reason is None:
+def render_upload_refused(refusal: UploadError | OSError | None, language: Language) -> str:
+    """Why an upload was not added: no file was chosen (``refusal`` None), the file was
+    refused (said in ``language``, its name isolated), or saving it failed (the
+    system's reason, in English)."""
+    if refusal is None:
         line = _sentence("upload_missing", language)
     else:
-        line = _sentence(
-            "upload_refused", language, reason=_isolated(reason, language_attributes("en"))
-        )
+        if isinstance(refusal, UploadError):
+            values = {key: _isolated(value) for key, value in refusal.values.items()}
+            reason = _sentence(refusal.key, language, **values)
+        else:
+            reason = _isolated(str(refusal), language_attributes("en"))
+        line = _sentence("upload_refused", language, reason=reason)
     return _status_list([line], language)
 
 

@@ -11,13 +11,22 @@ import shutil
 import unicodedata
 from pathlib import Path, PurePosixPath
 
+from chatbot.answer.messages import message
+
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".pdf")
 MAX_NAME_CHARS = 80
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 
 class UploadError(ValueError):
-    """The file cannot be added; the message says why."""
+    """The file cannot be added. ``key`` names the sentence that says why (in
+    :data:`chatbot.answer.messages.MESSAGES`, English and Dari) and ``values`` fill
+    it in; the exception's own text is the English one."""
+
+    def __init__(self, key: str, **values: str) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(message(key, "en", **values))
 
 
 def safe_filename(name: str) -> str:
@@ -26,9 +35,7 @@ def safe_filename(name: str) -> str:
     stem, dot, suffix = base.rpartition(".")
     suffix = f".{suffix.lower()}"
     if not dot or suffix not in UPLOAD_SUFFIXES:
-        raise UploadError(
-            f"{name!r} is not an article file: only {', '.join(UPLOAD_SUFFIXES)} can be added"
-        )
+        raise UploadError("upload_not_article", name=name, suffixes=" ".join(UPLOAD_SUFFIXES))
     stem = _UNSAFE.sub("_", stem).strip("._-")[:MAX_NAME_CHARS] or "article"
     return stem + suffix
 
@@ -46,4 +53,4 @@ def save_upload(source: Path, name: str, articles_dir: Path) -> Path:
         except FileExistsError:
             continue
         return target
-    raise UploadError(f"too many articles named like {filename} in {articles_dir}")
+    raise UploadError("upload_name_taken", name=str(filename))

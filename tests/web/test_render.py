@@ -16,6 +16,7 @@ from chatbot.web.render import (
     render_question_error,
     render_upload_refused,
 )
+from chatbot.web.uploads import UploadError, safe_filename
 
 HOSTILE = (
     'Intro. <script>alert(1)</script> The <img src=x onerror="alert(2)"> best sentence. '
@@ -178,11 +179,16 @@ def test_chromium_shows_the_file_name_whole_in_a_dari_status(browser):
         page.close()
 
 
-def test_a_refused_upload_says_why_with_the_name_escaped():
-    html = render_upload_refused("'<b onclick=x>.exe' is not an article file", "prs")
+def test_a_refused_upload_says_why_in_the_page_language_with_the_name_escaped():
+    with pytest.raises(UploadError) as refused:
+        safe_filename("<b onclick=x>.exe")
+    html = render_upload_refused(refused.value, "prs")
     assert html == (
         '<ul class="qa-status" dir="rtl" lang="fa-AF"><li>فایل افزوده نشد: '
-        '<bdi dir="ltr" lang="en">&#x27;&lt;b onclick=x&gt;.exe&#x27; is not an article '
-        "file</bdi></li></ul>"
+        '«<bdi dir="ltr">&lt;b onclick=x&gt;.exe</bdi>» فایل مقاله نیست: تنها فایل‌های '
+        '<bdi dir="ltr">.txt .md .html .pdf</bdi> را می‌توان افزود.</li></ul>'
     )
+    assert "not an article file" in str(refused.value)  # the English text, for logs
+    failed = render_upload_refused(OSError("No space left on device"), "prs")
+    assert '<bdi dir="ltr" lang="en">No space left on device</bdi>' in failed
     assert message("upload_missing", "en") in render_upload_refused(None, "en")
