@@ -53,6 +53,11 @@ def print_report(report: IndexReport) -> None:
             f"warning: {path} is very long; only its first {MAX_ARTICLE_CHARS:,} characters "
             "are indexed"
         )
+    for path, count in report.damaged:
+        _err(
+            f"warning: {path}: {count} byte(s) are not valid UTF-8 (a damaged or cut-off "
+            "file); the rest is indexed: replace it with an intact copy"
+        )
     total = report.unchanged + len(report.added) + len(report.changed)
     _err(
         f"Indexed {total} articles: {len(report.added)} added, {len(report.changed)} changed, "

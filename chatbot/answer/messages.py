@@ -101,6 +101,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Index up to date: {added} added, {changed} changed, {removed} removed.",
         "prs": "نمایه به‌روز است: {added} افزوده، {changed} تغییر یافته، {removed} حذف شده.",
     },
+    "indexing_damaged": {
+        "en": "{path}: {count} bytes are not valid UTF-8 (a damaged or cut-off file); the "
+        "rest is indexed. Replace it with an intact copy.",
+        "prs": "{path}: {count} بایت آن UTF-8 درست نیست (فایل آسیب‌دیده یا ناقص است)؛ باقی آن "
+        "نمایه شد. یک نسخهٔ سالم آن را جایگزین کنید.",
+    },
     "indexing_skipped": {
         "en": "Skipped {path}: {reason}",
         "prs": "{path} کنار گذاشته شد: {reason}",

@@ -6,15 +6,12 @@ UTF-8, since an article's path is stored as text. Symbolic links are never
 followed, so nothing outside the articles folder is read.
 """
 
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from chatbot.articles.decoding import UndecodableError, decode_text
 from chatbot.articles.formats import SUPPORTED_SUFFIXES, extract_text
-
-log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Larger files are skipped: a news article is kilobytes, a 50 MB file is a mistake."""
@@ -43,6 +40,8 @@ class ArticleFile:
     size: int = 0
     mtime_ns: int = 0
     truncated: bool = False
+    invalid_bytes: int = 0
+    """Bytes of a damaged UTF-8 file that were not UTF-8 (U+FFFD in ``text``)."""
 
 
 @dataclass(frozen=True)
@@ -124,21 +123,6 @@ def scan_articles(root: Path) -> tuple[list[FileEntry], list[SkippedFile]]:
     return entries, skipped
 
 
-def _warn_invalid_bytes(path: str, data: bytes) -> None:
-    """Log how many bytes of a damaged UTF-8 file were replaced with U+FFFD; the rest
-    of it is indexed. Called only for text that has U+FFFD, so intact files are
-    decoded once."""
-    invalid = decode_text(data).invalid_bytes
-    if invalid:
-        log.warning(
-            "%s: %d byte(s) are not valid UTF-8 (a damaged or cut-off file); the rest is "
-            "indexed, with U+FFFD (\ufffd) in their place: replace the file with an intact "
-            "copy to index what they held",
-            path,
-            invalid,
-        )
-
-
 def read_article(entry: FileEntry) -> ArticleFile | SkippedFile:
     """Read and extract one file; any failure becomes a :class:`SkippedFile`."""
     if entry.size > MAX_FILE_BYTES:
@@ -154,14 +138,21 @@ def read_article(entry: FileEntry) -> ArticleFile | SkippedFile:
         return SkippedFile(entry.path, f"unreadable ({error.strerror or error})")
     except Exception as error:  # a broken PDF or HTML parser failure must not stop the run
         return SkippedFile(entry.path, f"could not extract text ({type(error).__name__}: {error})")
+    invalid_bytes = 0
     if suffix != ".pdf" and "\ufffd" in extracted.text:  # PDF text is not decoded bytes
-        _warn_invalid_bytes(entry.path, data)
+        invalid_bytes = decode_text(data).invalid_bytes  # only then: intact files decode once
     text, truncated = extracted.text, len(extracted.text) > MAX_ARTICLE_CHARS
     if truncated:
         cut = text.rfind(" ", 0, MAX_ARTICLE_CHARS)
         text = text[: cut if cut > MAX_ARTICLE_CHARS // 2 else MAX_ARTICLE_CHARS]
     return ArticleFile(
-        entry.path, text, extracted.title_hint, entry.size, entry.mtime_ns, truncated
+        entry.path,
+        text,
+        extracted.title_hint,
+        entry.size,
+        entry.mtime_ns,
+        truncated,
+        invalid_bytes,
     )
 
 

@@ -80,6 +80,8 @@ class IndexReport:
     skipped: list[SkippedFile] = field(default_factory=list)
     truncated: list[str] = field(default_factory=list)
     """Articles indexed only up to :data:`chatbot.articles.reader.MAX_ARTICLE_CHARS`."""
+    damaged: list[tuple[str, int]] = field(default_factory=list)
+    """Articles indexed with some bytes that were not UTF-8, and how many."""
     chunks: int = 0
     """Chunks embedded in this run."""
     vectors: int = 0
@@ -267,6 +269,8 @@ class _Run:
             kept.add(file.path)
             if file.truncated:
                 report.truncated.append(file.path)
+            if file.invalid_bytes:
+                report.damaged.append((file.path, file.invalid_bytes))
             previous = indexed.get(file.path)
             if previous is None:
                 report.added.append(file.path)

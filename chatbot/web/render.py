@@ -230,6 +230,15 @@ def render_index_status(
             )
             for skipped in status.report.skipped
         ]
+        lines += [
+            _sentence(
+                "indexing_damaged",
+                language,
+                path=_isolated(path),
+                count=number(count, language),
+            )
+            for path, count in status.report.damaged
+        ]
     return _status_list(lines, language)
 
 

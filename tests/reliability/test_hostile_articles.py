@@ -47,6 +47,7 @@ def test_hostile_folder_is_indexed_and_problems_reported_once(tmp_path: Path, em
         "mixed scripts & odd ü name (1).txt",
         "payload.html",
     ]
+    assert report.damaged == [("dari-one-bad-byte.txt", 1)]
     reported = [s.path for s in report.skipped]
     assert sorted(reported) == sorted(set(reported))  # once each
     assert set(reported) == {

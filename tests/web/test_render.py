@@ -142,6 +142,10 @@ def test_file_names_and_english_reasons_are_isolated_in_a_dari_status():
     ) in html
     assert "<img" not in html
 
+    damaged = IndexReport(added=["<i>cut</i>.txt"], damaged=[("<i>cut</i>.txt", 3)])
+    html = render_index_status(IndexStatus(False, 0, 0, damaged, None, 1), "prs")
+    assert '<li><bdi dir="ltr">&lt;i&gt;cut&lt;/i&gt;.txt</bdi>: ۳ بایت آن UTF-8' in html
+
     failed = IndexStatus(False, 0, 0, None, "cannot open <db> (disk full)", 1)
     assert (
         'نمایه‌سازی ناکام ماند: <bdi dir="ltr" lang="en">cannot open &lt;db&gt; (disk full)</bdi>'
