@@ -91,6 +91,13 @@ class RecordingRule(AbstentionRule):
         )
         return super().answered(by_language, question, language, background)
 
+    def follow_up_fits(
+        self, similarities: Mapping[str, float], alone: np.ndarray, background: Background
+    ) -> bool:
+        fits = super().follow_up_fits(similarities, alone, background)
+        self.judgments[-1]["follow_up_fits"] = fits
+        return fits
+
 
 def half_of(spec: benchmark.TaskSpec, row_id: str) -> str:
     """``tune`` or ``test``: the benchmark's split, from the row's article key."""
@@ -127,6 +134,7 @@ def record(args: argparse.Namespace, settings: RetrievalSettings) -> list[dict[s
                     "answerable": row.source is not None,
                     "answered": outcome.answered,
                     "rank": outcome.rank,
+                    "follow_up_fits": True,  # unless the check ran and said otherwise
                     **rule.judgments[-1],
                 }
             )
@@ -173,6 +181,9 @@ class TaskEvidence:
     answerable: np.ndarray
     half: np.ndarray
     live_answered: np.ndarray
+    follow_up_fits: np.ndarray
+    """False for a follow-up whose own words did not fit the passage found (recorded
+    with the rule's ``follow_up_floor`` of the recording; not replayed)."""
     parts: dict[str, np.ndarray]
 
     @classmethod
@@ -190,19 +201,22 @@ class TaskEvidence:
             answerable=np.array([bool(row["answerable"]) for row in rows]),
             half=np.array([str(row["half"]) for row in rows]),
             live_answered=np.array([bool(row["answered"]) for row in rows]),
+            follow_up_fits=np.array([bool(row.get("follow_up_fits", True)) for row in rows]),
             parts=parts,
         )
 
     def relevance(self, rule: AbstentionRule) -> np.ndarray:
-        """Each question's best relevance over its languages."""
+        """Each question's best relevance over its languages (-inf for a follow-up that
+        failed :attr:`follow_up_fits`: no threshold answers it)."""
         parts = self.parts
-        return rule.combine(
+        best = rule.combine(
             dense=parts["dense"],
             baseline=parts["baseline"],
             margin=parts["margin"],
             other_language=parts["other_language"],
             shares_words=parts["lexical"] >= rule.lexical_evidence,
         ).max(axis=1)
+        return np.where(self.follow_up_fits, best, -np.inf)
 
 
 def by_task(lines: Sequence[Mapping[str, object]]) -> list[TaskEvidence]:

@@ -61,7 +61,7 @@ class AbstentionRule:
     follow_up_floor: float = -0.04
     """How far below its own baseline a follow-up, on its own, may sit from the passage
     found with the earlier turns. "And in which year was that?" sits 0.02-0.03 below
-    the passage that answers it; "Is this a good recipe for pancakes?" 0.05-0.09 below
+    the passage that answers it; "Is this a good recipe for pancakes?" 0.06-0.09 below
     the passage on the earlier topic that the joined search finds (seeds QA rows
     ``follow-up-*`` and ``off-topic-13``…)."""
 
