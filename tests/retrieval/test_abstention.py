@@ -86,8 +86,10 @@ def test_any_language_can_answer():
 
 
 def test_the_seeds_questions_are_answered_and_the_off_topic_ones_not(seeds_index, embedder):
-    """The shipped QA set on the real index: 48 of its 51 answerable questions are
-    answered (docs/retrieval.md); at most four may miss here. No off-topic question
+    """The shipped QA set on the real index: 54 of its 59 answerable questions are
+    answered (docs/retrieval.md); the five that are not are English questions over the
+    Dari article, the English-to-Dari gap of the benchmark. At most five may miss here.
+    No off-topic question
     asked on its own may pass; of the six asked after an on-topic question, one may
     (``off-topic-18``, "What about the weather there?": its one content word is as far
     from the passage found as "in which year" is from the answer it needs). Without the
@@ -101,7 +103,7 @@ def test_the_seeds_questions_are_answered_and_the_off_topic_ones_not(seeds_index
         return sum(evaluate_row(retriever, row, 3).answered for row in chosen)
 
     rule = AbstentionRule()
-    assert answered(rule, answerable) >= len(answerable) - 4
+    assert answered(rule, answerable) >= len(answerable) - 5
     assert answered(rule, [row for row in off_topic if not row.history]) == 0
     assert answered(rule, [row for row in off_topic if row.history]) <= 1
-    assert answered(replace(rule, margin_weight=0.0), answerable) < len(answerable) - 4
+    assert answered(replace(rule, margin_weight=0.0), answerable) < len(answerable) - 5
