@@ -227,17 +227,15 @@ class Retriever:
         lexical = LexicalEvidence.of(loaded.lexical, query)
         if query == question:
             vector = self.embedder.embed_queries([question])[0]
-            by_language = self._rank_languages(loaded, vector, lexical, language)
+            by_language = self._rank_languages(loaded, (vector,), lexical, language)
             answered = rule.answered(by_language, vector, language, loaded.background)
         else:  # a follow-up: the earlier turns give the topic, the new words the focus
             with_context, alone = self.embedder.embed_queries([query, question])
-            vector = with_context + alone
-            vector /= np.linalg.norm(vector)
-            by_language = self._rank_languages(loaded, vector, lexical, language)
+            by_language = self._rank_languages(loaded, (with_context, alone), lexical, language)
             # Whether it is answered is judged on the question with its context (on
             # its own, "and in which year?" is as generic as a question gets), and
             # its own words must fit the passages that judgment rests on.
-            judged = self._rank_languages(loaded, with_context, lexical, language)
+            judged = self._rank_languages(loaded, (with_context,), lexical, language)
             answered = rule.answered(
                 judged, with_context, language, loaded.background
             ) and rule.follow_up_fits(
@@ -303,10 +301,16 @@ class Retriever:
         return passages
 
     def _rank_languages(
-        self, snapshot: IndexSnapshot, vector: np.ndarray, lexical: LexicalEvidence, asked_in: str
+        self,
+        snapshot: IndexSnapshot,
+        vectors: Sequence[np.ndarray],
+        lexical: LexicalEvidence,
+        asked_in: str,
     ) -> dict[str, list[Candidate]]:
         return {
-            language: self._rank_language(snapshot, language, vector, lexical, language == asked_in)
+            language: self._rank_language(
+                snapshot, language, vectors, lexical, asked_in == language
+            )
             for language in snapshot.vectors.languages()
         }
 
@@ -314,13 +318,22 @@ class Retriever:
         self,
         snapshot: IndexSnapshot,
         language: str,
-        vector: np.ndarray,
+        vectors: Sequence[np.ndarray],
         lexical: LexicalEvidence,
         asked_in_language: bool,
     ) -> list[Candidate]:
-        """Candidates in one language, best first, scored on their stored vectors."""
+        """Candidates in one language, best first, scored on their stored vectors.
+
+        With several query ``vectors`` (a follow-up: with its context, and alone) a
+        chunk's dense score is the mean of each vector's best unit in it, so the topic
+        and the new words may each match another sentence of the same chunk ("Which
+        country led for the tenth year?" … "And how many countries made progress?"),
+        and the highlight is the sentence that best matches the last vector, the
+        question's own words."""
         settings = self.settings
-        chunk_ids = set(snapshot.vectors[language].search(vector, settings.dense_candidates))
+        chunk_ids: set[int] = set()
+        for vector in vectors:
+            chunk_ids.update(snapshot.vectors[language].search(vector, settings.dense_candidates))
         # Candidates by shared words in every language (stray shared words still find
         # some passages a cross-language cosine misses), though only the question's
         # language ranks by them: in the other one only shared numbers count.
@@ -336,17 +349,23 @@ class Retriever:
             lifts = settings.cross_lingual_offset + settings.number_weight * number_share
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
 
-        dense = dict(zip(stored.chunk_ids, (stored.chunk @ vector).tolist(), strict=True))
+        queries = np.stack(vectors, axis=1)
+        # unit_scores[chunk_id][k]: vector k's best unit in the chunk (chunk or sentence)
+        unit_scores = dict(zip(stored.chunk_ids, (stored.chunk @ queries).tolist(), strict=True))
         highlight: dict[int, tuple[float, int, int]] = {}
         if settings.sentence_units and stored.sentence_chunk:
-            similarities = (stored.sentences @ vector).tolist()
-            for chunk_id, (start, end), similarity in zip(
+            similarities = (stored.sentences @ queries).tolist()
+            for chunk_id, (start, end), sentence in zip(
                 stored.sentence_chunk, stored.sentence_spans, similarities, strict=True
             ):
-                if similarity > highlight.get(chunk_id, (-2.0, 0, 0))[0]:
-                    highlight[chunk_id] = (similarity, start, end)
-            for chunk_id, (similarity, _, _) in highlight.items():
-                dense[chunk_id] = max(dense.get(chunk_id, -1.0), similarity)
+                if chunk_id not in unit_scores:
+                    continue
+                unit_scores[chunk_id] = [
+                    max(a, b) for a, b in zip(unit_scores[chunk_id], sentence, strict=True)
+                ]
+                if sentence[-1] > highlight.get(chunk_id, (-2.0, 0, 0))[0]:
+                    highlight[chunk_id] = (sentence[-1], start, end)
+        dense = {chunk_id: sum(scores) / len(scores) for chunk_id, scores in unit_scores.items()}
         best_scores = sorted(dense.values(), reverse=True)[: settings.language_background]
         background = float(np.mean(best_scores)) if best_scores else 0.0
 

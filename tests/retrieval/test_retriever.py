@@ -114,6 +114,23 @@ def test_a_follow_up_of_a_follow_up_keeps_the_topic(retriever):
     assert found(result, EN_2025, "clear rubble and dispose of corpses")
 
 
+def test_a_follow_up_finds_the_chunk_where_its_own_sentence_sits_next_to_the_topic(retriever):
+    """The earlier question matches one sentence of a Dari paragraph, the follow-up
+    another: victims then convictions in 2024, the Philippines then "only 33 of 188
+    countries made progress". Scored with one summed vector, another chunk came first
+    in both; scored by each vector's best sentence, this one does, and the highlight is
+    the follow-up's own sentence."""
+    victims = "شمار قربانیان کار اجباری در سال ۲۰۲۴ چه تغییری کرد؟"
+    result = top(retriever, "و شمار محکومیت‌ها چطور؟", [victims])
+    first = result.passages[0]
+    assert found(result, PRS_2025, "شمار محکومیتها")
+    assert "محکومیت" in first.text[first.highlight_start : first.highlight_end]
+
+    leader = "کدام کشور برای دهمین سال متوالی در مبارزه با قاچاق انسان پیشگام بوده است؟"
+    result = top(retriever, "And how many countries made progress?", [leader])
+    assert found(result, PRS_2025, "تنها ۳۳ کشور از ۱۸۸ کشور")
+
+
 def test_a_refused_earlier_turn_does_not_refuse_the_new_question(retriever):
     assert retriever.search(NORTH_KOREA, ["???", "   "]).answered
 
