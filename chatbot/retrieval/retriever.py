@@ -5,12 +5,12 @@ How a question is answered:
 
 1. the question is tidied and its language detected;
 2. a follow-up is joined with the earlier question it leans on
-   (:mod:`chatbot.retrieval.conversation`): its vector is the sum of the joined
-   text's and its own, so the new words keep their weight;
-3. dense search: FAISS finds the chunks nearest the question's vector; each
+   (:mod:`chatbot.retrieval.conversation`) and searched with two vectors, the
+   joined text's and its own, so the new words keep their weight;
+3. dense search: FAISS finds the chunks nearest the question's vector(s); each
    candidate then scores as its best unit, the whole chunk or one of its sentences
    (stored vectors), so that both a one-sentence question and a paragraph-level
-   one find their chunk;
+   one find their chunk (a follow-up: the mean of each vector's best unit);
 4. lexical search (BM25 on the matching form) adds exact names and numbers: all
    the question's words for passages in its own language, its numbers alone for
    passages in the other one; steps 3 and 4 run per article language;
