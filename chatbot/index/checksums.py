@@ -15,7 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from chatbot.index.errors import REBUILD_HINT, IndexCorruptError
+from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, reading, unreadable
 
 CHECKSUMS_FILE = "checksums.json"
 
@@ -44,9 +44,7 @@ def verify_checksums(folder: Path) -> None:
         if not isinstance(expected, dict):
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as error:
-        raise IndexCorruptError(
-            f"index file {path} is unreadable ({error}): {REBUILD_HINT}"
-        ) from None
+        raise unreadable(path, error) from None
     present = {p.relative_to(folder).as_posix() for p in _files(folder)}
     for name in sorted(present | set(expected)):
         file = folder / name
@@ -54,8 +52,10 @@ def verify_checksums(folder: Path) -> None:
             problem = "is not part of the index as it was written"
         elif name not in present:
             problem = "is missing"
-        elif _digest(file) != expected[name]:
-            problem = "is damaged: its content differs from what was written"
         else:
-            continue
+            with reading(file):
+                digest = _digest(file)
+            if digest == expected[name]:
+                continue
+            problem = "is damaged: its content differs from what was written"
         raise IndexCorruptError(f"index file {file} {problem}: {REBUILD_HINT}")

@@ -1,5 +1,6 @@
 """Errors about the index, each saying what to do next."""
 
+import errno
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,17 +36,33 @@ class StoreDamagedError(sqlite3.DatabaseError):
     """The metadata store is a database, but not a sound one of ours."""
 
 
+_REFUSED = (errno.EACCES, errno.EPERM, errno.EIO, errno.EMFILE, errno.ENFILE, errno.ENOMEM)
+"""Errors of the system, not of the file: it may be sound, and a rebuild would not help."""
+
+
+def unreadable(path: Path, error: BaseException) -> IndexError_:
+    """What a failure to read index file ``path`` means, with the next step: damage
+    (missing, truncated, garbage) is an :class:`IndexCorruptError`; the system refusing
+    to read a file that may well be sound (no permission, a failing disk, too many open
+    files) an :class:`IndexStorageError`."""
+    reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
+    if isinstance(error, OSError) and error.errno in _REFUSED:
+        if error.errno in (errno.EACCES, errno.EPERM):
+            step = f"make sure this user can read the folder {path.parent} and its files"
+        else:
+            step = "check that the disk works and the system has resources to spare"
+        return IndexStorageError(f"cannot read index file {path} ({reason}): {step}, {AGAIN_HINT}")
+    return IndexCorruptError(f"index file {path} is unreadable ({reason}): {REBUILD_HINT}")
+
+
 @contextmanager
 def reading(path: Path) -> Iterator[None]:
-    """Turn any failure while reading ``path`` (missing, truncated, garbage) into an
-    :class:`IndexCorruptError` that names the file and the fix."""
+    """Turn any failure while reading ``path`` into the :class:`IndexError_` that
+    names the file and the fix (see :func:`unreadable`)."""
     try:
         yield
     except (OSError, ValueError, EOFError, KeyError, RuntimeError, BadZipFile) as error:
-        reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
-        raise IndexCorruptError(
-            f"index file {path} is unreadable ({reason}): {REBUILD_HINT}"
-        ) from None
+        raise unreadable(path, error) from None
 
 
 def store_failure(path: Path, error: sqlite3.Error) -> IndexError_:

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from chatbot.chunks import ChunkingSettings
-from chatbot.index.errors import REBUILD_HINT, IndexCorruptError, IndexMismatchError
+from chatbot.index.errors import REBUILD_HINT, IndexMismatchError, unreadable
 
 FORMAT_VERSION = 4
 MANIFEST_FILE = "manifest.json"
@@ -32,9 +32,7 @@ class Manifest:
         try:
             return cls(**json.loads(path.read_text("utf-8")))
         except (OSError, ValueError, TypeError) as error:
-            raise IndexCorruptError(
-                f"index manifest {path} is unreadable ({error}): {REBUILD_HINT}"
-            ) from None
+            raise unreadable(path, error) from None
 
     def check_embedder(self, embedder: str, dimension: int) -> None:
         """Raise :class:`IndexMismatchError` unless vectors from ``embedder`` fit this index."""

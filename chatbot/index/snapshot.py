@@ -36,6 +36,7 @@ from chatbot.index.errors import (
     IndexMissingError,
     IndexStorageError,
     store_failure,
+    unreadable,
 )
 from chatbot.index.lexical import LEXICAL_DIR, LexicalIndex
 from chatbot.index.manifest import Manifest
@@ -82,6 +83,8 @@ def current_snapshot_name(index_dir: Path) -> str | None:
         data = (index_dir / CURRENT_FILE).read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as error:
+        raise unreadable(index_dir / CURRENT_FILE, error) from None
     return data.decode("utf-8", errors="replace").strip() or None
 
 

@@ -184,8 +184,13 @@ class Retriever:
 
     def reload_if_changed(self) -> bool:
         """Switch to a newly published snapshot, if any. A snapshot that fails to load
-        is logged and the current one kept. Returns True when it switched."""
-        name = current_snapshot_name(self.index_dir)
+        is logged and the current one kept, as when ``CURRENT`` cannot be read. Returns
+        True when it switched."""
+        try:
+            name = current_snapshot_name(self.index_dir)
+        except IndexError_ as error:
+            log.warning("keeping the current index: %s", error)
+            return False
         if name is None or name == self._loaded.name:
             return False
         with self._reload_lock:

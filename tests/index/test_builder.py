@@ -1,5 +1,8 @@
+import ctypes
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -257,3 +260,53 @@ def test_touched_but_unchanged_file_is_not_embedded_again(articles_copy, tmp_pat
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     report = update_index(articles_copy, index_dir, embedder)
     assert not report.modified and report.vectors == 0 and report.unchanged == 3
+
+
+_LOAD = """
+import sys
+from pathlib import Path
+from chatbot.index import load_snapshot
+try:
+    open(sys.argv[2], "rb").close()
+except PermissionError:
+    pass
+else:
+    sys.exit("permissions not enforced")
+try:
+    load_snapshot(Path(sys.argv[1]))
+except Exception as error:
+    print(type(error).__name__, error)
+"""
+
+
+def _without_root_file_access() -> None:
+    """Drop the capabilities that let root read any file, so file permissions apply
+    to it as to any user (``prctl(PR_CAPBSET_DROP)``; Linux)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        libc.prctl(24, capability, 0, 0, 0)
+
+
+@pytest.mark.parametrize("target", ["CURRENT", "manifest.json", "vectors-en.faiss"])
+def test_an_index_file_this_user_may_not_read_is_not_called_damaged(
+    seeds_index: Path, tmp_path: Path, target
+):
+    """A sound file the system refuses to read is a permission problem to fix, not
+    damage to rebuild (the message used to say "unreadable … rebuild")."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(seeds_index, index_dir)
+    folder = index_dir / SNAPSHOTS_DIR / current_snapshot_name(index_dir)
+    path = index_dir / target if target == "CURRENT" else folder / target
+    path.chmod(0)
+    result = subprocess.run(
+        [sys.executable, "-c", _LOAD, str(index_dir), str(path)],
+        capture_output=True,
+        text=True,
+        preexec_fn=_without_root_file_access,
+        check=False,
+    )
+    if "permissions not enforced" in result.stderr:
+        pytest.skip("file permissions do not apply to this process")
+    assert result.stdout.startswith("IndexStorageError"), result.stdout + result.stderr
+    assert str(path) in result.stdout
+    assert "can read" in result.stdout and "rebuild would not help" in result.stdout
