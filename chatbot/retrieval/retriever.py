@@ -244,7 +244,7 @@ class Retriever:
             answered = rule.answered(
                 judged, with_context, language, loaded.background
             ) and rule.follow_up_fits(
-                self._similarities(loaded, judged, alone), alone, loaded.background
+                self._similarities(loaded, judged, with_context, alone), alone, loaded.background
             )
         ranked = sorted(
             (c for candidates in by_language.values() for c in candidates), key=lambda c: -c.fused
@@ -254,25 +254,35 @@ class Retriever:
 
     @staticmethod
     def _similarities(
-        snapshot: IndexSnapshot, by_language: dict[str, list[Candidate]], vector: np.ndarray
+        snapshot: IndexSnapshot,
+        by_language: dict[str, list[Candidate]],
+        with_context: np.ndarray,
+        alone: np.ndarray,
     ) -> dict[str, float]:
-        """Per language, the cosine of ``vector`` with the best unit of the passage the
-        judgment rests on (the one with the highest ``dense``)."""
+        """Per language, the cosine of ``alone`` with the unit (the chunk or one of its
+        sentences) that ``with_context`` matched best in the passage the judgment rests
+        on (the one with the highest ``dense``): the part of the passage the
+        conversation found, not the best of all its parts, which in a long chunk some
+        sentence wins by chance."""
         bests = {
             language: max(ranked, key=lambda c: c.dense).chunk_id
             for language, ranked in by_language.items()
             if ranked
         }
         stored = snapshot.store.scoring_vectors(list(bests.values()), snapshot.manifest.dimension)
-        best_unit = dict(zip(stored.chunk_ids, (stored.chunk @ vector).tolist(), strict=True))
-        for chunk_id, similarity in zip(
-            stored.sentence_chunk, (stored.sentences @ vector).tolist(), strict=True
+        queries = np.stack([with_context, alone], axis=1)
+        found: dict[int, tuple[float, float]] = dict(
+            zip(stored.chunk_ids, map(tuple, (stored.chunk @ queries).tolist()), strict=True)
+        )
+        for chunk_id, (joined, own) in zip(
+            stored.sentence_chunk, (stored.sentences @ queries).tolist(), strict=True
         ):
-            best_unit[chunk_id] = max(best_unit[chunk_id], similarity)
+            if chunk_id in found and joined > found[chunk_id][0]:
+                found[chunk_id] = (joined, own)
         return {
-            language: best_unit[chunk_id]
+            language: found[chunk_id][1]
             for language, chunk_id in bests.items()
-            if chunk_id in best_unit
+            if chunk_id in found
         }
 
     @staticmethod
