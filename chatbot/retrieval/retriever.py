@@ -232,15 +232,21 @@ class Retriever:
         lexical = LexicalEvidence.of(loaded.lexical, query)
         if query == question:
             vector = self.embedder.embed_queries([question])[0]
-            by_language = self._rank_languages(loaded, (vector,), lexical, language)
+            by_language = self._rank_languages(loaded, [(vector, language)], lexical, language)
             answered = rule.answered(by_language, vector, language, loaded.background)
         else:  # a follow-up: the earlier turns give the topic, the new words the focus
             with_context, alone = self.embedder.embed_queries([query, question])
-            by_language = self._rank_languages(loaded, (with_context, alone), lexical, language)
+            # The joined text may be in another language than the follow-up (a Dari
+            # question, then "And in which year was that?"): each vector gets the
+            # cross-language offset against its own text's language.
+            joined = (with_context, detect_language(query))
+            by_language = self._rank_languages(
+                loaded, [joined, (alone, language)], lexical, language
+            )
             # Whether it is answered is judged on the question with its context (on
             # its own, "and in which year?" is as generic as a question gets), and
             # its own words must fit the passages that judgment rests on.
-            judged = self._rank_languages(loaded, (with_context,), lexical, language)
+            judged = self._rank_languages(loaded, [joined], lexical, language)
             answered = rule.answered(
                 judged, with_context, language, loaded.background
             ) and rule.follow_up_fits(
@@ -318,13 +324,15 @@ class Retriever:
     def _rank_languages(
         self,
         snapshot: IndexSnapshot,
-        vectors: Sequence[np.ndarray],
+        queries: Sequence[tuple[np.ndarray, str]],
         lexical: LexicalEvidence,
         asked_in: str,
     ) -> dict[str, list[Candidate]]:
+        """Candidates per article language for ``queries`` (a vector and the language
+        of the text it embeds), the question being asked in ``asked_in``."""
         return {
             language: self._rank_language(
-                snapshot, language, vectors, lexical, asked_in == language
+                snapshot, language, queries, lexical, asked_in == language
             )
             for language in snapshot.vectors.languages()
         }
@@ -333,19 +341,20 @@ class Retriever:
         self,
         snapshot: IndexSnapshot,
         language: str,
-        vectors: Sequence[np.ndarray],
+        queries: Sequence[tuple[np.ndarray, str]],
         lexical: LexicalEvidence,
         asked_in_language: bool,
     ) -> list[Candidate]:
         """Candidates in one language, best first, scored on their stored vectors.
 
-        With several query ``vectors`` (a follow-up: with its context, and alone) a
+        With several ``queries`` (a follow-up: with its context, and alone) a
         chunk's dense score is the mean of each vector's best unit in it, so the topic
         and the new words may each match another sentence of the same chunk ("Which
         country led for the tenth year?" … "And how many countries made progress?"),
         and the highlight is the sentence that best matches the last vector, the
         question's own words."""
         settings = self.settings
+        vectors = [vector for vector, _ in queries]
         chunk_ids: set[int] = set()
         for vector in vectors:
             chunk_ids.update(snapshot.vectors[language].search(vector, settings.dense_candidates))
@@ -361,7 +370,9 @@ class Retriever:
             lifts = settings.lexical_weight * word_share
         else:
             number_share = snapshot.lexical.shares(lexical.numbers, ordered)
-            lifts = settings.cross_lingual_offset + settings.number_weight * number_share
+            lifts = settings.number_weight * number_share
+        other_language = sum(asked != language for _, asked in queries) / len(queries)
+        lifts = lifts + settings.cross_lingual_offset * other_language
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
 
         queries = np.stack(vectors, axis=1)

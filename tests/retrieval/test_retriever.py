@@ -71,6 +71,7 @@ def test_a_shared_number_lifts_the_passage_in_the_other_language(retriever):
 
 NORTH_KOREA = "How many people are held in prison camps in North Korea?"
 CUBA = "How much revenue did the Cuban regime generate from exporting medical services?"
+CUBA_DARI = "رژیم کیوبا از صادرات خدمات طبی چقدر درآمد داشت؟"
 
 
 def test_follow_up_uses_the_earlier_question(retriever):
@@ -129,6 +130,24 @@ def test_a_follow_up_finds_the_chunk_where_its_own_sentence_sits_next_to_the_top
     leader = "Which country was a leader against trafficking for the tenth year in a row?"
     result = top(retriever, "And how many countries made progress?", [leader])
     assert found(result, PRS_2025, "تنها ۳۳ کشور از ۱۸۸ کشور")
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question"),
+    [
+        (CUBA_DARI, "And in which year was that?"),
+        (CUBA, "و در کدام سال؟"),
+    ],
+)
+def test_a_follow_up_in_the_other_language_keeps_the_topic(retriever, earlier, question):
+    """Switching language mid-conversation: the joined text is mostly in the earlier
+    question's language, so the cross-language offset is taken per vector. Judged by
+    the follow-up's language alone, the offset went to the joined text's own language
+    too, and for the Dari-then-English case Dari passages came first and the answer
+    4th (5th or lower with 160-token chunks)."""
+    result = top(retriever, question, [earlier])
+    assert result.answered
+    assert found(result, EN_2025, "in 2022")
 
 
 def test_a_refused_earlier_turn_does_not_refuse_the_new_question(retriever):
