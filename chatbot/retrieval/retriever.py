@@ -276,12 +276,16 @@ class Retriever:
             if ranked
         }
         stored = snapshot.store.scoring_vectors(list(bests.values()), snapshot.manifest.dimension)
-        queries = np.stack([with_context, alone], axis=1)
-        found: dict[int, tuple[float, float]] = dict(
-            zip(stored.chunk_ids, map(tuple, (stored.chunk @ queries).tolist()), strict=True)
-        )
+        matrix = np.stack([with_context, alone], axis=1)
+        # found[chunk_id]: (joined, own) cosines of the unit the joined text matched best
+        found = {
+            chunk_id: (joined, own)
+            for chunk_id, (joined, own) in zip(
+                stored.chunk_ids, (stored.chunk @ matrix).tolist(), strict=True
+            )
+        }
         for chunk_id, (joined, own) in zip(
-            stored.sentence_chunk, (stored.sentences @ queries).tolist(), strict=True
+            stored.sentence_chunk, (stored.sentences @ matrix).tolist(), strict=True
         ):
             if chunk_id in found and joined > found[chunk_id][0]:
                 found[chunk_id] = (joined, own)
@@ -375,12 +379,12 @@ class Retriever:
         lifts = lifts + settings.cross_lingual_offset * other_language
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
 
-        queries = np.stack(vectors, axis=1)
+        matrix = np.stack(vectors, axis=1)
         # unit_scores[chunk_id][k]: vector k's best unit in the chunk (chunk or sentence)
-        unit_scores = dict(zip(stored.chunk_ids, (stored.chunk @ queries).tolist(), strict=True))
+        unit_scores = dict(zip(stored.chunk_ids, (stored.chunk @ matrix).tolist(), strict=True))
         highlight: dict[int, tuple[float, int, int]] = {}
         if settings.sentence_units and stored.sentence_chunk:
-            similarities = (stored.sentences @ queries).tolist()
+            similarities = (stored.sentences @ matrix).tolist()
             for chunk_id, (start, end), sentence in zip(
                 stored.sentence_chunk, stored.sentence_spans, similarities, strict=True
             ):
