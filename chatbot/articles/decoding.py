@@ -135,8 +135,3 @@ def decode_text(data: bytes) -> DecodedText:
     if not _looks_like_text(decoded.text):
         raise UndecodableError("binary file (control characters)")
     return decoded
-
-
-def decode_bytes(data: bytes) -> str:
-    """The text of :func:`decode_text`."""
-    return decode_text(data).text

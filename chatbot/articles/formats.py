@@ -4,7 +4,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from chatbot.articles.decoding import decode_bytes
+from chatbot.articles.decoding import decode_text
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head", "iframe", "object")
@@ -15,16 +15,19 @@ _PDF_LINE_END = re.compile(r"[.!?؟۔:;؛\"”»)]\s*$")
 class ExtractedText:
     text: str
     title_hint: str | None = None
+    invalid_bytes: int = 0
+    """Bytes of a damaged UTF-8 file that were not UTF-8 (U+FFFD in ``text``)."""
 
 
 def _from_html(data: bytes) -> ExtractedText:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(decode_bytes(data), "html.parser")
+    decoded = decode_text(data)
+    soup = BeautifulSoup(decoded.text, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup(_INVISIBLE_TAGS):
         tag.decompose()
-    return ExtractedText(text=soup.get_text("\n"), title_hint=title or None)
+    return ExtractedText(soup.get_text("\n"), title or None, decoded.invalid_bytes)
 
 
 def _reflow_pdf_page(page_text: str) -> str:
@@ -57,4 +60,5 @@ def extract_text(suffix: str, data: bytes) -> ExtractedText:
         return _from_html(data)
     if suffix == ".pdf":
         return _from_pdf(data)
-    return ExtractedText(text=decode_bytes(data))
+    decoded = decode_text(data)
+    return ExtractedText(decoded.text, invalid_bytes=decoded.invalid_bytes)

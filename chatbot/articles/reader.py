@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatbot.articles.decoding import UndecodableError, decode_text
+from chatbot.articles.decoding import UndecodableError
 from chatbot.articles.formats import SUPPORTED_SUFFIXES, extract_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -130,17 +130,13 @@ def read_article(entry: FileEntry) -> ArticleFile | SkippedFile:
         return SkippedFile(entry.path, f"too large ({entry.size / 2**20:.0f} MB > {limit} MB)")
     suffix = os.path.splitext(entry.filename)[1].lower()
     try:
-        data = Path(entry.filename).read_bytes()
-        extracted = extract_text(suffix, data)
+        extracted = extract_text(suffix, Path(entry.filename).read_bytes())
     except UndecodableError as error:
         return SkippedFile(entry.path, str(error))
     except OSError as error:
         return SkippedFile(entry.path, f"unreadable ({error.strerror or error})")
     except Exception as error:  # a broken PDF or HTML parser failure must not stop the run
         return SkippedFile(entry.path, f"could not extract text ({type(error).__name__}: {error})")
-    invalid_bytes = 0
-    if suffix != ".pdf" and "\ufffd" in extracted.text:  # PDF text is not decoded bytes
-        invalid_bytes = decode_text(data).invalid_bytes  # only then: intact files decode once
     text, truncated = extracted.text, len(extracted.text) > MAX_ARTICLE_CHARS
     if truncated:
         cut = text.rfind(" ", 0, MAX_ARTICLE_CHARS)
@@ -152,7 +148,7 @@ def read_article(entry: FileEntry) -> ArticleFile | SkippedFile:
         entry.size,
         entry.mtime_ns,
         truncated,
-        invalid_bytes,
+        extracted.invalid_bytes,
     )
 
 
