@@ -93,9 +93,12 @@ class RecordingRule(AbstentionRule):
         return super().answered(by_language, question, language, background)
 
     def follow_up_fits(
-        self, similarities: Mapping[str, float], alone: np.ndarray, background: Background
+        self,
+        by_language: Mapping[str, Sequence[Candidate]],
+        alone: np.ndarray,
+        background: Background,
     ) -> bool:
-        fits = super().follow_up_fits(similarities, alone, background)
+        fits = super().follow_up_fits(by_language, alone, background)
         self.judgments[-1]["follow_up_fits"] = fits
         return fits
 

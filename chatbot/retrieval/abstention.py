@@ -112,15 +112,21 @@ class AbstentionRule:
         )
 
     def follow_up_fits(
-        self, similarities: Mapping[str, float], alone: np.ndarray, background: Background
+        self,
+        by_language: "Mapping[str, Sequence[Candidate]]",
+        alone: np.ndarray,
+        background: Background,
     ) -> bool:
-        """Whether a follow-up's own words fit the passages its joined search judged:
-        ``similarities`` holds, per language, the cosine of the follow-up ``alone``
-        with that language's best passage. The joined search answers from the earlier
-        topic whatever the follow-up asks; this keeps a new, unrelated question that
-        merely looks like a follow-up from being answered with the old topic."""
+        """Whether a follow-up's own words fit the passages its joined search judged
+        (``by_language``, scored with the context): the cosine of the follow-up
+        ``alone`` with the part of some language's best passage that the joined search
+        matched (:attr:`Candidate.own`) is not far below its own baseline. The joined
+        search answers from the earlier topic whatever the follow-up asks; this keeps a
+        new, unrelated question that merely looks like a follow-up from being answered
+        with the old topic."""
+        bests = [max(ranked, key=lambda c: c.dense) for ranked in by_language.values() if ranked]
         return any(
-            similarity - background.baseline(alone, language, self.background_top)
+            best.own - background.baseline(alone, best.language, self.background_top)
             >= self.follow_up_floor
-            for language, similarity in similarities.items()
+            for best in bests
         )

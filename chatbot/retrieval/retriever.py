@@ -134,6 +134,10 @@ class Candidate:
     """``dense`` over the mean of the best passages of its language."""
     best_sentence: tuple[int, int] | None
     """Where the best-matching sentence is in the article; None: the whole chunk."""
+    own: float
+    """A follow-up's own words (its last query vector): their cosine with the unit that
+    the question with its context (the first vector) matched best. The same as
+    ``dense`` for a question searched alone."""
 
 
 @dataclass(frozen=True)
@@ -231,69 +235,27 @@ class Retriever:
         loaded, rule = self._loaded, self.settings.abstention
         lexical = LexicalEvidence.of(loaded.lexical, query)
         if query == question:
-            vector = self.embedder.embed_queries([question])[0]
-            by_language = self._rank_languages(loaded, [(vector, language)], lexical, language)
-            answered = rule.answered(by_language, vector, language, loaded.background)
+            queries = [(self.embedder.embed_queries([question])[0], language)]
         else:  # a follow-up: the earlier turns give the topic, the new words the focus
             with_context, alone = self.embedder.embed_queries([query, question])
             # The joined text may be in another language than the follow-up (a Dari
             # question, then "And in which year was that?"): each vector gets the
             # cross-language offset against its own text's language.
-            joined = (with_context, detect_language(query))
-            by_language = self._rank_languages(
-                loaded, [joined, (alone, language)], lexical, language
-            )
-            # Whether it is answered is judged on the question with its context (on
-            # its own, "and in which year?" is as generic as a question gets), and
-            # its own words must fit the passages that judgment rests on.
-            judged = self._rank_languages(loaded, [joined], lexical, language)
-            answered = rule.answered(
-                judged, with_context, language, loaded.background
-            ) and rule.follow_up_fits(
-                self._similarities(loaded, judged, with_context, alone), alone, loaded.background
-            )
+            queries = [(with_context, detect_language(query)), (alone, language)]
+        by_language = self._rank_languages(loaded, queries, lexical, language)
+        # Whether it is answered is judged on the question with its context (on its
+        # own, "and in which year?" is as generic as a question gets), and a
+        # follow-up's own words must fit the passages that judgment rests on.
+        judged = {lang: judged for lang, (_, judged) in by_language.items()}
+        answered = rule.answered(judged, queries[0][0], language, loaded.background)
+        if len(queries) > 1:
+            answered = answered and rule.follow_up_fits(judged, queries[-1][0], loaded.background)
         ranked = sorted(
-            (c for candidates in by_language.values() for c in candidates), key=lambda c: -c.fused
+            (c for candidates, _ in by_language.values() for c in candidates),
+            key=lambda c: -c.fused,
         )
         passages = self._passages(loaded, ranked, max(1, top_k))
         return RetrievalResult(question, language, answered, passages, loaded.number)
-
-    @staticmethod
-    def _similarities(
-        snapshot: IndexSnapshot,
-        by_language: dict[str, list[Candidate]],
-        with_context: np.ndarray,
-        alone: np.ndarray,
-    ) -> dict[str, float]:
-        """Per language, the cosine of ``alone`` with the unit (the chunk or one of its
-        sentences) that ``with_context`` matched best in the passage the judgment rests
-        on (the one with the highest ``dense``): the part of the passage the
-        conversation found, not the best of all its parts, which in a long chunk some
-        sentence wins by chance."""
-        bests = {
-            language: max(ranked, key=lambda c: c.dense).chunk_id
-            for language, ranked in by_language.items()
-            if ranked
-        }
-        stored = snapshot.store.scoring_vectors(list(bests.values()), snapshot.manifest.dimension)
-        matrix = np.stack([with_context, alone], axis=1)
-        # found[chunk_id]: (joined, own) cosines of the unit the joined text matched best
-        found = {
-            chunk_id: (joined, own)
-            for chunk_id, (joined, own) in zip(
-                stored.chunk_ids, (stored.chunk @ matrix).tolist(), strict=True
-            )
-        }
-        for chunk_id, (joined, own) in zip(
-            stored.sentence_chunk, (stored.sentences @ matrix).tolist(), strict=True
-        ):
-            if chunk_id in found and joined > found[chunk_id][0]:
-                found[chunk_id] = (joined, own)
-        return {
-            language: found[chunk_id][1]
-            for language, chunk_id in bests.items()
-            if chunk_id in found
-        }
 
     @staticmethod
     def _passages(snapshot: IndexSnapshot, ranked: list[Candidate], count: int) -> list[Passage]:
@@ -331,9 +293,11 @@ class Retriever:
         queries: Sequence[tuple[np.ndarray, str]],
         lexical: LexicalEvidence,
         asked_in: str,
-    ) -> dict[str, list[Candidate]]:
-        """Candidates per article language for ``queries`` (a vector and the language
-        of the text it embeds), the question being asked in ``asked_in``."""
+    ) -> dict[str, tuple[list[Candidate], list[Candidate]]]:
+        """Per article language, the candidates for ``queries`` (a vector and the
+        language of the text it embeds), the question being asked in ``asked_in``:
+        ranked on all the vectors, and as judged on the first one alone
+        (:meth:`_rank_language`)."""
         return {
             language: self._rank_language(
                 snapshot, language, queries, lexical, asked_in == language
@@ -348,15 +312,19 @@ class Retriever:
         queries: Sequence[tuple[np.ndarray, str]],
         lexical: LexicalEvidence,
         asked_in_language: bool,
-    ) -> list[Candidate]:
-        """Candidates in one language, best first, scored on their stored vectors.
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        """Candidates in one language, scored on their stored vectors: ranked (best
+        first), and as the abstention rule judges them.
 
         With several ``queries`` (a follow-up: with its context, and alone) a
-        chunk's dense score is the mean of each vector's best unit in it, so the topic
-        and the new words may each match another sentence of the same chunk ("Which
+        chunk ranks by the mean of each vector's best unit in it, so the topic and
+        the new words may each match another sentence of the same chunk ("Which
         country led for the tenth year?" … "And how many countries made progress?"),
         and the highlight is the sentence that best matches the last vector, the
-        question's own words."""
+        question's own words. The judged candidates are scored on the first vector
+        alone (the question with its context), each with the last vector's cosine at
+        the unit the first matched best (:attr:`Candidate.own`); with one vector both
+        lists are the same."""
         settings = self.settings
         vectors = [vector for vector, _ in queries]
         chunk_ids: set[int] = set()
@@ -375,46 +343,62 @@ class Retriever:
         else:
             number_share = snapshot.lexical.shares(lexical.numbers, ordered)
             lifts = settings.number_weight * number_share
-        other_language = sum(asked != language for _, asked in queries) / len(queries)
-        lifts = lifts + settings.cross_lingual_offset * other_language
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
 
         matrix = np.stack(vectors, axis=1)
-        # unit_scores[chunk_id][k]: vector k's best unit in the chunk (chunk or sentence)
-        unit_scores = dict(zip(stored.chunk_ids, (stored.chunk @ matrix).tolist(), strict=True))
+        # best[chunk_id][k]: vector k's best unit in the chunk (chunk or sentence);
+        # own[chunk_id]: the last vector's cosine at the first vector's best unit
+        best = dict(zip(stored.chunk_ids, (stored.chunk @ matrix).tolist(), strict=True))
+        own = {chunk_id: scores[-1] for chunk_id, scores in best.items()}
         highlight: dict[int, tuple[float, int, int]] = {}
         if settings.sentence_units and stored.sentence_chunk:
             similarities = (stored.sentences @ matrix).tolist()
             for chunk_id, (start, end), sentence in zip(
                 stored.sentence_chunk, stored.sentence_spans, similarities, strict=True
             ):
-                if chunk_id not in unit_scores:
+                if chunk_id not in best:
                     continue
-                unit_scores[chunk_id] = [
-                    max(a, b) for a, b in zip(unit_scores[chunk_id], sentence, strict=True)
-                ]
+                if sentence[0] > best[chunk_id][0]:
+                    own[chunk_id] = sentence[-1]
+                best[chunk_id] = [max(a, b) for a, b in zip(best[chunk_id], sentence, strict=True)]
                 if sentence[-1] > highlight.get(chunk_id, (-2.0, 0, 0))[0]:
                     highlight[chunk_id] = (sentence[-1], start, end)
-        dense = {chunk_id: sum(scores) / len(scores) for chunk_id, scores in unit_scores.items()}
-        best_scores = sorted(dense.values(), reverse=True)[: settings.language_background]
-        background = float(np.mean(best_scores)) if best_scores else 0.0
 
-        candidates = []
-        for row, chunk_id in enumerate(ordered):
-            score = dense.get(chunk_id)
-            if score is None:  # no stored row: gone with a snapshot since collected
-                continue
-            best = highlight.get(chunk_id)
-            candidates.append(
-                Candidate(
-                    chunk_id=chunk_id,
-                    language=language,
-                    dense=score,
-                    lexical=float(word_share[row]),
-                    fused=score + float(lifts[row]),
-                    margin=score - background,
-                    best_sentence=(best[1], best[2]) if best else None,
+        def candidates(dense: dict[int, float], other_language: float) -> list[Candidate]:
+            """``dense`` scores as candidates, best first; ``other_language``: the
+            share of the vectors behind them whose text is in another language."""
+            offset = settings.cross_lingual_offset * other_language
+            top = sorted(dense.values(), reverse=True)[: settings.language_background]
+            background = float(np.mean(top)) if top else 0.0
+            found = []
+            for row, chunk_id in enumerate(ordered):
+                score = dense.get(chunk_id)
+                if score is None:  # no stored row: gone with a snapshot since collected
+                    continue
+                sentence = highlight.get(chunk_id)
+                found.append(
+                    Candidate(
+                        chunk_id=chunk_id,
+                        language=language,
+                        dense=score,
+                        lexical=float(word_share[row]),
+                        fused=score + float(lifts[row]) + offset,
+                        margin=score - background,
+                        best_sentence=(sentence[1], sentence[2]) if sentence else None,
+                        own=own[chunk_id],
+                    )
                 )
-            )
-        candidates.sort(key=lambda c: -c.fused)
-        return candidates
+            found.sort(key=lambda c: -c.fused)
+            return found
+
+        ranked = candidates(
+            {chunk_id: sum(scores) / len(scores) for chunk_id, scores in best.items()},
+            sum(asked != language for _, asked in queries) / len(queries),
+        )
+        if len(queries) == 1:
+            return ranked, ranked
+        judged = candidates(
+            {chunk_id: scores[0] for chunk_id, scores in best.items()},
+            float(queries[0][1] != language),
+        )
+        return ranked, judged

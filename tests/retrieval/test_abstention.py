@@ -17,7 +17,7 @@ QUESTION = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
 
 
 def candidate(language: str, dense: float, margin: float = 0.0, lexical: float = 0.0) -> Candidate:
-    return Candidate(1, language, dense, lexical, dense, margin, None)
+    return Candidate(1, language, dense, lexical, dense, margin, None, own=dense)
 
 
 def background_at(cosine: float) -> Background:
