@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from chatbot.answer.messages import message
 from chatbot.articles.reader import MAX_ARTICLE_CHARS
 from chatbot.config import Paths, resolve
 from chatbot.embeddings import Embedder, create_embedder
@@ -46,6 +47,11 @@ def _progress_bar(total: int) -> Callable[[int], None]:
 
 
 def print_report(report: IndexReport) -> None:
+    if report.chunking_change:
+        old, new = report.chunking_change
+        sizes = {"old": old.max_tokens, "old_overlap": old.overlap_tokens}
+        sizes |= {"new": new.max_tokens, "new_overlap": new.overlap_tokens}
+        _err(f"note: {message('indexing_rechunked', 'en', **sizes)}")
     for skipped in report.skipped:
         _err(f"warning: skipped {skipped.path}: {skipped.reason}")
     for path in report.truncated:
@@ -159,7 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--auth", help="USER:PASSWORD required to use the chat (default: $CHATBOT_AUTH)"
     )
-    serve.add_argument("--watch", action="store_true", help="re-index when articles change")
+    serve.add_argument(
+        "--watch",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="re-index when files in the articles folder change, and once at start "
+        "(default: on; --no-watch: only `chatbot index` updates the index)",
+    )
     serve.add_argument(
         "--allow-upload", action="store_true", help="let users add article files in the page"
     )

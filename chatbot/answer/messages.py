@@ -101,6 +101,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Index up to date: {added} added, {changed} changed, {removed} removed.",
         "prs": "نمایه به‌روز است: {added} افزوده، {changed} تغییر یافته، {removed} حذف شده.",
     },
+    "indexing_rechunked": {
+        "en": "Chunks were {old} tokens (overlap {old_overlap}) and are now {new} "
+        "(overlap {new_overlap}): every article was indexed again.",
+        "prs": "بخش‌ها پیش از این {old} توکن (همپوشانی {old_overlap}) بودند و اکنون {new} "
+        "توکن (همپوشانی {new_overlap}) اند: همهٔ مقاله‌ها دوباره نمایه شدند.",
+    },
     "indexing_damaged": {
         "en": "{path}: {count} bytes are not valid UTF-8 (a damaged or cut-off file); the "
         "rest is indexed. Replace it with an intact copy.",

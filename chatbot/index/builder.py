@@ -25,10 +25,8 @@ from chatbot.index.background import write_background
 from chatbot.index.checksums import write_checksums
 from chatbot.index.errors import (
     AGAIN_HINT,
-    REBUILD_HINT,
     IndexCorruptError,
     IndexError_,
-    IndexMismatchError,
     IndexStorageError,
     store_failure,
 )
@@ -88,6 +86,9 @@ class IndexReport:
     """Texts embedded in this run (chunks and their sentences)."""
     seconds: float = 0.0
     snapshot: str | None = None
+    chunking_change: tuple[ChunkingSettings, ChunkingSettings] | None = None
+    """The previous index's chunking and this run's, when they differ: then every
+    article was indexed again."""
 
     @property
     def modified(self) -> bool:
@@ -173,17 +174,20 @@ class _Run:
         try:
             store.discard_unpublished(live)
             remove_stale_snapshots(self.index_dir)
-            if live_name and not rebuild:
-                self._check_compatible(live_name)
-            indexed = {} if rebuild or not live else {a.path: a for a in store.articles(live)}
+            previous = self._previous_chunking(live_name) if live_name else self.chunking
+            # Every article is indexed anew on --rebuild and when the chunking changed.
+            anew = rebuild or previous != self.chunking
+            indexed = {} if anew or not live else {a.path: a for a in store.articles(live)}
             plan = self._plan(store, live, indexed)
+            if previous != self.chunking:
+                plan.report.chunking_change = (previous, self.chunking)
             for article in plan.touched:
                 store.update_stat(live, article.path, article.size, article.mtime_ns)
-            if live_name and not rebuild and not plan.report.modified:
+            if live_name and not anew and not plan.report.modified:
                 plan.report.snapshot = live_name
                 return plan.report
-            stale = sorted(a.path for a in store.articles(live)) if rebuild else plan.stale_paths
-            self._write(store, live, None if rebuild else live_name, plan, stale)
+            stale = sorted(a.path for a in store.articles(live)) if anew else plan.stale_paths
+            self._write(store, live, None if anew else live_name, plan, stale)
             return plan.report
         finally:
             store.close()
@@ -219,13 +223,14 @@ class _Run:
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         return open_store(self.index_dir, read_only=False)
 
-    def _check_compatible(self, live_name: str) -> None:
+    def _previous_chunking(self, live_name: str) -> ChunkingSettings:
+        """The live snapshot's chunking. An index from another embedder or format is
+        refused (:meth:`Manifest.check_embedder`); other chunking only means every
+        article is chunked and embedded again, as after an upgrade that changed the
+        defaults."""
         existing = Manifest.read(self.index_dir / SNAPSHOTS_DIR / live_name)
         existing.check_embedder(self.manifest.embedder, self.manifest.dimension)
-        if existing != self.manifest:
-            raise IndexMismatchError(
-                f"the index was built with other chunking settings: {REBUILD_HINT}"
-            )
+        return ChunkingSettings(existing.chunk_max_tokens, existing.chunk_overlap_tokens)
 
     # --- deciding what to do ------------------------------------------------------
     def _plan(self, store: MetadataStore, live: int, indexed: dict[str, ArticleRecord]) -> _Plan:

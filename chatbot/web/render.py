@@ -221,6 +221,18 @@ def render_index_status(
     if line:
         lines.append(line)
     if not (status.running or waiting) and status.report is not None:
+        if status.report.chunking_change:
+            old, new = status.report.chunking_change
+            lines.append(
+                _sentence(
+                    "indexing_rechunked",
+                    language,
+                    old=number(old.max_tokens, language),
+                    old_overlap=number(old.overlap_tokens, language),
+                    new=number(new.max_tokens, language),
+                    new_overlap=number(new.overlap_tokens, language),
+                )
+            )
         lines += [
             _sentence(
                 "indexing_skipped",

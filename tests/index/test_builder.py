@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from chatbot.chunks import ChunkingSettings
 from chatbot.index import IndexMissingError, load_snapshot
 from chatbot.index.builder import IndexBusyError, update_index
 from chatbot.index.errors import IndexCorruptError, IndexStorageError
@@ -120,6 +121,30 @@ def test_interrupted_run_leaves_the_previous_index_usable(articles_copy: Path, t
     report = update_index(articles_copy, index_dir, embedder)
     assert report.added == ["new.txt"]
     assert not leftover.exists()
+
+
+def test_an_index_built_with_other_chunking_is_indexed_again_by_itself(tmp_path: Path, embedder):
+    """After an upgrade that changed the chunk size, the next update (`chatbot index`,
+    `chatbot serve` at start and on changes) chunks and embeds every article again,
+    without `--rebuild`, and the result is what a fresh build gives."""
+    index_dir = tmp_path / "index"
+    update_index(SEEDS, index_dir, embedder, chunking=ChunkingSettings(max_tokens=96))
+    old = load_snapshot(index_dir)
+    old_chunking, old_vectors = old.manifest.chunk_max_tokens, len(old.vectors)
+    old.close()
+
+    report = update_index(SEEDS, index_dir, embedder)
+    assert report.chunking_change == (ChunkingSettings(max_tokens=96), ChunkingSettings())
+    assert sorted(report.added) == sorted([EN_2021, EN_2025, PRS_2025])
+    new = load_snapshot(index_dir)
+    new_chunking, new_vectors = new.manifest.chunk_max_tokens, len(new.vectors)
+    new.close()
+    assert (old_chunking, new_chunking) == (96, ChunkingSettings().max_tokens)
+    assert new_vectors < old_vectors
+    assert_same_as_rebuild(SEEDS, index_dir, tmp_path, embedder)
+
+    again = update_index(SEEDS, index_dir, embedder)
+    assert again.chunking_change is None and again.unchanged == 3 and not again.modified
 
 
 @pytest.mark.parametrize(

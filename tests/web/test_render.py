@@ -4,6 +4,7 @@ import pytest
 
 from chatbot.answer.messages import message
 from chatbot.articles.reader import SkippedFile
+from chatbot.chunks import ChunkingSettings
 from chatbot.index.builder import IndexReport
 from chatbot.index.store import ArticleRecord
 from chatbot.retrieval import Passage, QuestionError, RetrievalResult
@@ -145,6 +146,12 @@ def test_file_names_and_english_reasons_are_isolated_in_a_dari_status():
     damaged = IndexReport(added=["<i>cut</i>.txt"], damaged=[("<i>cut</i>.txt", 3)])
     html = render_index_status(IndexStatus(False, 0, 0, damaged, None, 1), "prs")
     assert '<li><bdi dir="ltr">&lt;i&gt;cut&lt;/i&gt;.txt</bdi>: ۳ بایت آن UTF-8' in html
+
+    rechunked = IndexReport(chunking_change=(ChunkingSettings(160, 32), ChunkingSettings(384, 32)))
+    html = render_index_status(IndexStatus(False, 0, 0, rechunked, None, 1), "prs")
+    assert "پیش از این ۱۶۰ توکن (همپوشانی ۳۲) بودند و اکنون ۳۸۴ توکن" in html
+    html = render_index_status(IndexStatus(False, 0, 0, rechunked, None, 1), "en")
+    assert "Chunks were 160 tokens (overlap 32) and are now 384 (overlap 32)" in html
 
     failed = IndexStatus(False, 0, 0, None, "cannot open <db> (disk full)", 1)
     assert (
