@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from chatbot.cli import build_parser
 from tests.conftest import EN_2021, PRS_2025, QA_FILE, SEEDS
 
 
@@ -91,3 +92,11 @@ def test_eval_on_the_shipped_qa_file(cli_index: Path):
     assert summary["by_kind"]["off-topic"]["abstain_accuracy"] >= 0.8
     for kind in ("en", "prs", "en-prs", "prs-en", "follow-up"):
         assert summary["by_kind"][kind]["recall@5"] >= 0.8, kind
+
+
+def test_serve_watches_the_articles_folder_unless_told_not_to():
+    """`make run` keeps the index in step with seeds/ (tests/web/test_fresh_index.py
+    checks the watching itself); --no-watch leaves it to `chatbot index`."""
+    parser = build_parser()
+    assert parser.parse_args(["serve"]).watch is True
+    assert parser.parse_args(["serve", "--no-watch"]).watch is False

@@ -1,9 +1,9 @@
 """A real `chatbot serve` on a private copy of the seed articles, and a real browser.
 
-The server is the command a user runs (a subprocess, with --watch, --allow-upload
-and a password), started once per session on a free port; it builds its own index
-on start. The articles folder holds the seeds plus a hostile article whose text
-is full of HTML, script and Markdown.
+The server is the command a user runs (a subprocess, watching the articles folder
+as by default, with --allow-upload and a password), started once per session on a
+free port; it builds its own index on start. The articles folder holds the seeds
+plus a hostile article whose text is full of HTML, script and Markdown.
 """
 
 import os
@@ -108,12 +108,12 @@ def _serving(folder: Path, articles: Path, index: Path, *options: str) -> Iterat
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """With --watch, --allow-upload and a password."""
+    """Watching the articles folder (the default), with --allow-upload and a password."""
     folder = tmp_path_factory.mktemp("web")
     articles = folder / "articles"
     shutil.copytree(SEEDS, articles)
     (articles / HOSTILE_FILE).write_text(HOSTILE_ARTICLE, encoding="utf-8")
-    options = ["--watch", "--allow-upload", "--auth", f"{USER}:{PASSWORD}"]
+    options = ["--allow-upload", "--auth", f"{USER}:{PASSWORD}"]
     with _serving(folder, articles, folder / "index", *options) as running:
         yield running
 
