@@ -1352,7 +1352,10 @@ def running_server(
         "GRADIO_ANALYTICS_ENABLED": "False",
         "HF_HUB_OFFLINE": "1",
     }
+    # --no-watch: a scale index was built from generated articles, not from ``articles``,
+    # which the watcher would otherwise bring the index in step with.
     command = [str(CHATBOT), "serve", "--index", str(index), "--articles", str(articles)]
+    command.append("--no-watch")
     with log.open("w") as output:
         process = subprocess.Popen(
             [*command, "--host", "127.0.0.1", "--port", str(port)],
