@@ -10,6 +10,7 @@ index loadable.
 """
 
 import logging
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from chatbot.index.snapshot import (
     SNAPSHOTS_DIR,
     check_snapshot_name,
     current_snapshot_name,
+    latest_snapshot_number,
     new_snapshot_folder,
     open_store,
     publish_snapshot,
@@ -169,7 +171,10 @@ class _Run:
 
     def execute(self, rebuild: bool) -> IndexReport:
         live_name = self._live_name(rebuild)
-        live = snapshot_number(live_name) if live_name else 0
+        if live_name:
+            live = snapshot_number(live_name)
+        else:  # numbers go on after a damaged CURRENT, for a chat still on an old one
+            live = latest_snapshot_number(self.index_dir) if rebuild else 0
         store = self._open_store(rebuild)
         try:
             store.discard_unpublished(live)
@@ -193,19 +198,26 @@ class _Run:
             store.close()
 
     def _live_name(self, rebuild: bool) -> str | None:
-        """The live snapshot's name; with ``rebuild``, None when ``CURRENT`` is damaged
-        (the rebuild starts from an empty index and replaces it)."""
-        name = current_snapshot_name(self.index_dir)
-        if name is None:
-            return None
+        """The live snapshot's name; with ``rebuild``, None when ``CURRENT`` is damaged:
+        it is set aside (as ``CURRENT.corrupt``), and the rebuild starts from an empty
+        index and replaces it."""
         try:
-            check_snapshot_name(self.index_dir, name)
+            name = current_snapshot_name(self.index_dir)
+            if name is not None:
+                check_snapshot_name(self.index_dir, name)
+            return name
         except IndexCorruptError:
             if not rebuild:
                 raise
-            log.warning("%s is damaged; rebuilding", self.index_dir / CURRENT_FILE)
-            return None
-        return name
+        current = self.index_dir / CURRENT_FILE
+        aside = current.with_name(current.name + ".corrupt")
+        log.warning("%s is damaged: set aside as %s; rebuilding", current, aside.name)
+        if aside.is_dir() and not aside.is_symlink():
+            shutil.rmtree(aside)
+        else:
+            aside.unlink(missing_ok=True)
+        current.replace(aside)
+        return None
 
     def _open_store(self, rebuild: bool) -> MetadataStore:
         """The metadata store; with ``rebuild``, a damaged one is set aside (kept as

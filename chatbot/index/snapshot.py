@@ -75,6 +75,15 @@ def snapshot_number(name: str) -> int:
     return int(name.split("-", 1)[0])
 
 
+def latest_snapshot_number(index_dir: Path) -> int:
+    """The highest number among the snapshot folders, published or not; 0 when none."""
+    folder = index_dir / SNAPSHOTS_DIR
+    if not folder.is_dir():
+        return 0
+    names = (path.name for path in folder.iterdir())
+    return max((snapshot_number(n) for n in names if _SNAPSHOT_NAME.fullmatch(n)), default=0)
+
+
 def current_snapshot_name(index_dir: Path) -> str | None:
     """What ``CURRENT`` says, or None when no index was built; cheap enough to call
     before every question. A damaged file gives a name that :func:`check_snapshot_name`

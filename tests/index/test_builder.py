@@ -164,6 +164,7 @@ def test_an_index_built_with_other_chunking_is_indexed_again_by_itself(tmp_path:
         ("metadata.sqlite", "truncate"),  # "database disk image is malformed"
         ("CURRENT", "garbage"),
         ("CURRENT", "binary"),  # not UTF-8
+        ("CURRENT", "folder"),
     ],
 )
 def test_damaged_files_are_named_with_the_fix_and_rebuild_mends_them(
@@ -188,6 +189,10 @@ def test_damaged_files_are_named_with_the_fix_and_rebuild_mends_them(
         path.write_bytes(bytes(data))
     elif damage == "empty":
         path.write_bytes(b"")
+    elif damage == "folder":
+        path.unlink()
+        path.mkdir()
+        (path / "stray.txt").write_text("put here by mistake", "utf-8")
     else:
         path.unlink()
     with pytest.raises(IndexCorruptError, match="rebuild") as error:
@@ -197,6 +202,8 @@ def test_damaged_files_are_named_with_the_fix_and_rebuild_mends_them(
     update_index(SEEDS, index_dir, embedder, rebuild=True)
     snapshot = load_snapshot(index_dir)
     assert len(snapshot.vectors) == sum(a.chunks for a in snapshot.store.articles(snapshot.number))
+    # Numbers go on: a chat still on the damaged index's snapshot keeps its rows meanwhile.
+    assert snapshot.number > int(folder.name.split("-")[0])
     snapshot.close()
 
 
