@@ -9,6 +9,7 @@ again too. The result is published as a new snapshot
 index loadable.
 """
 
+import contextlib
 import logging
 import shutil
 import sqlite3
@@ -359,7 +360,9 @@ class _Run:
 
     def _publish(self, number: int, vectors: LanguageVectors, lexical: LexicalIndex) -> str:
         """Write snapshot ``number``'s files and make it live; returns its name. A write
-        that fails (disk full, no permission) leaves the live snapshot as it was."""
+        that fails (disk full, no permission) leaves the live snapshot as it was, and
+        removes what it wrote unless it was published already."""
+        folder: Path | None = None
         try:
             name, folder = new_snapshot_folder(self.index_dir, number)
             vectors.save(folder)
@@ -369,6 +372,9 @@ class _Run:
             write_checksums(folder)
             publish_snapshot(self.index_dir, name)
         except OSError as error:
+            with contextlib.suppress(IndexError_):
+                if folder is not None and current_snapshot_name(self.index_dir) != folder.name:
+                    shutil.rmtree(folder, ignore_errors=True)
             raise IndexStorageError(
                 f"writing a new snapshot in {self.index_dir / SNAPSHOTS_DIR} failed ({error}): "
                 f"free some space on that disk and make sure the folder is writable, {AGAIN_HINT}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from chatbot.index import load_snapshot
 from chatbot.index.builder import update_index
-from chatbot.index.snapshot import current_snapshot_name
+from chatbot.index.snapshot import SNAPSHOTS_DIR, current_snapshot_name
 from chatbot.retrieval import Retriever
 from tests.conftest import SEEDS
 
@@ -82,6 +82,7 @@ def test_a_full_disk_stops_a_run_cleanly_and_loses_nothing(articles_copy, tmp_pa
     index_dir = tmp_path / "index"
     update_index(articles_copy, index_dir, embedder)
     before = indexed_paths(index_dir)
+    folders = set((index_dir / SNAPSHOTS_DIR).iterdir())
     added = write_batch(articles_copy, trial=99, count=1)
     command = [sys.executable, "-m", "chatbot.cli", "index"]
     command += ["--articles", str(articles_copy), "--index", str(index_dir)]
@@ -109,6 +110,8 @@ def test_a_full_disk_stops_a_run_cleanly_and_loses_nothing(articles_copy, tmp_pa
         assert "free some space" in message and "run the command again" in message
         assert not list(index_dir.glob("*.corrupt"))
         assert indexed_paths(index_dir) == before
+        # A half-written snapshot folder is removed at once: the disk is full.
+        assert set((index_dir / SNAPSHOTS_DIR).iterdir()) == folders
     report = update_index(articles_copy, index_dir, embedder)
     assert report.added == sorted(added)
     assert indexed_paths(index_dir) == before | added
