@@ -181,11 +181,12 @@ class _Run:
             store.discard_unpublished(live)
             remove_stale_snapshots(self.index_dir)
             previous = self._previous_chunking(live_name) if live_name else self.chunking
+            rechunk = previous != self.chunking
             # Every article is indexed anew on --rebuild and when the chunking changed.
-            anew = rebuild or previous != self.chunking
+            anew = rebuild or rechunk
             indexed = {} if anew or not live else {a.path: a for a in store.articles(live)}
             plan = self._plan(store, live, indexed)
-            if previous != self.chunking:
+            if rechunk:
                 plan.report.chunking_change = (previous, self.chunking)
             for article in plan.touched:
                 store.update_stat(live, article.path, article.size, article.mtime_ns)
