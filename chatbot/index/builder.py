@@ -180,9 +180,11 @@ class _Run:
         try:
             store.discard_unpublished(live)
             remove_stale_snapshots(self.index_dir)
-            previous = self._previous_chunking(live_name) if live_name else self.chunking
+            # Every article is indexed anew on --rebuild (whatever built the index before,
+            # even another embedder) and when the chunking changed.
+            fresh = rebuild or not live_name
+            previous = self.chunking if fresh else self._previous_chunking(live_name)
             rechunk = previous != self.chunking
-            # Every article is indexed anew on --rebuild and when the chunking changed.
             anew = rebuild or rechunk
             indexed = {} if anew or not live else {a.path: a for a in store.articles(live)}
             plan = self._plan(store, live, indexed)
