@@ -1,5 +1,5 @@
-"""A running server answers from articles added after it started: by --watch, by a
-`chatbot index` run elsewhere, and by an upload in the Articles tab."""
+"""A running server answers from articles added after it started: by its watcher (on
+by default), by a `chatbot index` run elsewhere, and by an upload in the Articles tab."""
 
 import time
 

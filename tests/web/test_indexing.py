@@ -1,4 +1,4 @@
-"""The background indexer behind uploads and `chatbot serve --watch`."""
+"""The background indexer behind uploads and the watcher of `chatbot serve`."""
 
 from collections.abc import Sequence
 from pathlib import Path

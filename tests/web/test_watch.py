@@ -1,4 +1,4 @@
-"""The polling watcher behind `chatbot serve --watch`."""
+"""The polling watcher behind `chatbot serve` (on unless --no-watch)."""
 
 import threading
 
