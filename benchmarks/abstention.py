@@ -41,7 +41,7 @@ from chatbot.embeddings import create_embedder
 from chatbot.evaluation import evaluate_row
 from chatbot.index.background import Background
 from chatbot.retrieval import QuestionError, RetrievalSettings, Retriever
-from chatbot.retrieval.abstention import AbstentionRule
+from chatbot.retrieval.abstention import AbstentionRule, best_passages
 from chatbot.retrieval.retriever import Candidate
 
 ANSWERED_TARGET = 0.95
@@ -78,7 +78,7 @@ class RecordingRule(AbstentionRule):
         language: str,
         background: Background,
     ) -> bool:
-        bests = [max(ranked, key=lambda c: c.dense) for ranked in by_language.values() if ranked]
+        bests = best_passages(by_language)
         self.judgments.append(
             {
                 "dense": [b.dense for b in bests],

@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 Evidence = TypeVar("Evidence", float, np.ndarray)
 
 
+def best_passages(by_language: "Mapping[str, Sequence[Candidate]]") -> "list[Candidate]":
+    """Each language's passage with the highest cosine: what the rule judges."""
+    return [max(ranked, key=lambda c: c.dense) for ranked in by_language.values() if ranked]
+
+
 @dataclass(frozen=True)
 class AbstentionRule:
     threshold: float = -0.0525
@@ -106,7 +111,7 @@ class AbstentionRule:
         background: Background,
     ) -> bool:
         """True when some language's best passage is relevant enough."""
-        bests = [max(ranked, key=lambda c: c.dense) for ranked in by_language.values() if ranked]
+        bests = best_passages(by_language)
         return any(
             self.relevance(best, question, language, background) >= self.threshold for best in bests
         )
@@ -124,7 +129,7 @@ class AbstentionRule:
         search answers from the earlier topic whatever the follow-up asks; this keeps a
         new, unrelated question that merely looks like a follow-up from being answered
         with the old topic."""
-        bests = [max(ranked, key=lambda c: c.dense) for ranked in by_language.values() if ranked]
+        bests = best_passages(by_language)
         return any(
             best.own - background.baseline(alone, best.language, self.background_top)
             >= self.follow_up_floor
