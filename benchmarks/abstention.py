@@ -42,7 +42,7 @@ from chatbot.evaluation import evaluate_row
 from chatbot.index.background import Background
 from chatbot.retrieval import QuestionError, RetrievalSettings, Retriever
 from chatbot.retrieval.abstention import AbstentionRule, best_passages
-from chatbot.retrieval.retriever import Candidate
+from chatbot.retrieval.scoring import Candidate
 
 ANSWERED_TARGET = 0.95
 """Share of answerable questions to answer (issue #6)."""

@@ -32,7 +32,7 @@ import numpy as np
 from chatbot.index.background import Background
 
 if TYPE_CHECKING:
-    from chatbot.retrieval.retriever import Candidate
+    from chatbot.retrieval.scoring import Candidate
 
 Evidence = TypeVar("Evidence", float, np.ndarray)
 

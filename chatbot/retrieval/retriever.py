@@ -10,7 +10,8 @@ How a question is answered:
 3. dense search: FAISS finds the chunks nearest the question's vector(s); each
    candidate then scores as its best unit, the whole chunk or one of its sentences
    (stored vectors), so that both a one-sentence question and a paragraph-level
-   one find their chunk (a follow-up: the mean of each vector's best unit);
+   one find their chunk (a follow-up: the mean of each vector's best unit;
+   :mod:`chatbot.retrieval.scoring`);
 4. lexical search (BM25 on the matching form) adds exact names and numbers: all
    the question's words for passages in its own language, its numbers alone for
    passages in the other one; steps 3 and 4 run per article language;
@@ -43,6 +44,7 @@ from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule
 from chatbot.retrieval.conversation import search_text
 from chatbot.retrieval.question import earlier_questions, tidy_question
+from chatbot.retrieval.scoring import Candidate, CandidatePool, match_units
 from chatbot.text.language import Language, detect_language
 from chatbot.text.tokens import tokenize
 
@@ -115,29 +117,6 @@ class RetrievalResult:
             "answered": self.answered,
             "passages": [p.to_dict() for p in self.passages],
         }
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A chunk under consideration, with the evidence for it."""
-
-    chunk_id: int
-    language: str
-    dense: float
-    """Cosine of the question with the chunk's best unit (whole chunk or sentence)."""
-    lexical: float
-    """BM25 score for the question's words scaled by their best BM25 score (0..1)."""
-    fused: float
-    """The ranking score: ``dense`` plus the lexical weight times ``lexical`` for a
-    passage in the question's language, plus the cross-language offset otherwise."""
-    margin: float
-    """``dense`` over the mean of the best passages of its language."""
-    best_sentence: tuple[int, int] | None
-    """Where the best-matching sentence is in the article; None: the whole chunk."""
-    own: float
-    """A follow-up's own words (its last query vector): their cosine with the unit that
-    the question with its context (the first vector) matched best. The same as
-    ``dense`` for a question searched alone."""
 
 
 @dataclass(frozen=True)
@@ -341,64 +320,22 @@ class Retriever:
         if asked_in_language:
             lifts = settings.lexical_weight * word_share
         else:
-            number_share = snapshot.lexical.shares(lexical.numbers, ordered)
-            lifts = settings.number_weight * number_share
+            lifts = settings.number_weight * snapshot.lexical.shares(lexical.numbers, ordered)
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
-
-        matrix = np.stack(vectors, axis=1)
-        # best[chunk_id][k]: vector k's best unit in the chunk (chunk or sentence);
-        # own[chunk_id]: the last vector's cosine at the first vector's best unit
-        best = dict(zip(stored.chunk_ids, (stored.chunk @ matrix).tolist(), strict=True))
-        own = {chunk_id: scores[-1] for chunk_id, scores in best.items()}
-        highlight: dict[int, tuple[float, int, int]] = {}
-        if settings.sentence_units and stored.sentence_chunk:
-            similarities = (stored.sentences @ matrix).tolist()
-            for chunk_id, (start, end), sentence in zip(
-                stored.sentence_chunk, stored.sentence_spans, similarities, strict=True
-            ):
-                if chunk_id not in best:
-                    continue
-                if sentence[0] > best[chunk_id][0]:
-                    own[chunk_id] = sentence[-1]
-                best[chunk_id] = [max(a, b) for a, b in zip(best[chunk_id], sentence, strict=True)]
-                if sentence[-1] > highlight.get(chunk_id, (-2.0, 0, 0))[0]:
-                    highlight[chunk_id] = (sentence[-1], start, end)
-
-        def candidates(dense: dict[int, float], other_language: float) -> list[Candidate]:
-            """``dense`` scores as candidates, best first; ``other_language``: the
-            share of the vectors behind them whose text is in another language."""
-            offset = settings.cross_lingual_offset * other_language
-            top = sorted(dense.values(), reverse=True)[: settings.language_background]
-            background = float(np.mean(top)) if top else 0.0
-            found = []
-            for row, chunk_id in enumerate(ordered):
-                score = dense.get(chunk_id)
-                if score is None:  # no stored row: gone with a snapshot since collected
-                    continue
-                sentence = highlight.get(chunk_id)
-                found.append(
-                    Candidate(
-                        chunk_id=chunk_id,
-                        language=language,
-                        dense=score,
-                        lexical=float(word_share[row]),
-                        fused=score + float(lifts[row]) + offset,
-                        margin=score - background,
-                        best_sentence=(sentence[1], sentence[2]) if sentence else None,
-                        own=own[chunk_id],
-                    )
-                )
-            found.sort(key=lambda c: -c.fused)
-            return found
-
-        ranked = candidates(
-            {chunk_id: sum(scores) / len(scores) for chunk_id, scores in best.items()},
-            sum(asked != language for _, asked in queries) / len(queries),
+        units = match_units(stored, vectors, settings.sentence_units)
+        pool = CandidatePool(
+            language, ordered, word_share, lifts, units, settings.language_background
+        )
+        # the offset scaled by the share of the vectors whose text is in another language
+        other_language = [asked != language for _, asked in queries]
+        ranked = pool.candidates(
+            {chunk_id: sum(scores) / len(scores) for chunk_id, scores in units.best.items()},
+            settings.cross_lingual_offset * sum(other_language) / len(queries),
         )
         if len(queries) == 1:
             return ranked, ranked
-        judged = candidates(
-            {chunk_id: scores[0] for chunk_id, scores in best.items()},
-            float(queries[0][1] != language),
+        judged = pool.candidates(
+            {chunk_id: scores[0] for chunk_id, scores in units.best.items()},
+            settings.cross_lingual_offset * other_language[0],
         )
         return ranked, judged

@@ -10,7 +10,7 @@ from chatbot.evaluation import QARow, evaluate_row, load_rows
 from chatbot.index.background import Background
 from chatbot.retrieval import RetrievalSettings, Retriever
 from chatbot.retrieval.abstention import AbstentionRule
-from chatbot.retrieval.retriever import Candidate
+from chatbot.retrieval.scoring import Candidate
 from tests.conftest import QA_FILE
 
 QUESTION = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)

@@ -1,0 +1,117 @@
+"""Scoring one language's candidate chunks on their stored vectors.
+
+A chunk is matched unit by unit: its whole text and each of its sentences have a
+stored vector, and each query vector counts the unit it matches best, so that both a
+one-sentence question and a paragraph-level one find their chunk
+(:func:`match_units`). The matches then become :class:`Candidate` objects, ranked
+best first, with the lexical lifts and the cross-language offset added
+(:meth:`CandidatePool.candidates`).
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from chatbot.index.store import ScoringVectors
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A chunk under consideration, with the evidence for it."""
+
+    chunk_id: int
+    language: str
+    dense: float
+    """Cosine of the question with the chunk's best unit (whole chunk or sentence)."""
+    lexical: float
+    """BM25 score for the question's words scaled by their best BM25 score (0..1)."""
+    fused: float
+    """The ranking score: ``dense`` plus the lexical weight times ``lexical`` for a
+    passage in the question's language, plus the cross-language offset otherwise."""
+    margin: float
+    """``dense`` over the mean of the best passages of its language."""
+    best_sentence: tuple[int, int] | None
+    """Where the best-matching sentence is in the article; None: the whole chunk."""
+    own: float
+    """A follow-up's own words (its last query vector): their cosine with the unit that
+    the question with its context (the first vector) matched best. The same as
+    ``dense`` for a question searched alone."""
+
+
+@dataclass(frozen=True)
+class UnitMatches:
+    """How the query vectors match the units of some chunks."""
+
+    best: dict[int, list[float]]
+    """Per chunk, each vector's cosine with its best unit in the chunk."""
+    own: dict[int, float]
+    """Per chunk, the last vector's cosine with the unit the first vector matched best."""
+    highlight: dict[int, tuple[int, int]]
+    """Per chunk, where the sentence the last vector matched best is in the article;
+    missing: the chunk has no sentence vectors."""
+
+
+def match_units(
+    stored: ScoringVectors, vectors: Sequence[np.ndarray], sentence_units: bool
+) -> UnitMatches:
+    """Match ``vectors`` against the stored units; with ``sentence_units`` off, against
+    the whole chunks only (and no sentence is highlighted)."""
+    matrix = np.stack(vectors, axis=1)
+    best = dict(zip(stored.chunk_ids, (stored.chunk @ matrix).tolist(), strict=True))
+    own = {chunk_id: scores[-1] for chunk_id, scores in best.items()}
+    highlight: dict[int, tuple[float, int, int]] = {}
+    if sentence_units and stored.sentence_chunk:
+        similarities = (stored.sentences @ matrix).tolist()
+        for chunk_id, (start, end), sentence in zip(
+            stored.sentence_chunk, stored.sentence_spans, similarities, strict=True
+        ):
+            if chunk_id not in best:
+                continue
+            if sentence[0] > best[chunk_id][0]:
+                own[chunk_id] = sentence[-1]
+            best[chunk_id] = [max(a, b) for a, b in zip(best[chunk_id], sentence, strict=True)]
+            if sentence[-1] > highlight.get(chunk_id, (-2.0, 0, 0))[0]:
+                highlight[chunk_id] = (sentence[-1], start, end)
+    spans = {chunk_id: (start, end) for chunk_id, (_, start, end) in highlight.items()}
+    return UnitMatches(best, own, spans)
+
+
+@dataclass(frozen=True)
+class CandidatePool:
+    """One language's candidate chunks for a question and the evidence for them."""
+
+    language: str
+    chunk_ids: list[int]
+    word_share: np.ndarray
+    """Per chunk of ``chunk_ids``, the BM25 of the question's words scaled to 0..1."""
+    lifts: np.ndarray
+    """Per chunk of ``chunk_ids``, what the lexical evidence adds to its ranking score."""
+    units: UnitMatches
+    background_top: int
+    """How many of the best chunks the margins are taken over."""
+
+    def candidates(self, dense: Mapping[int, float], offset: float) -> list[Candidate]:
+        """The chunks scored ``dense`` as candidates, best first, with ``offset`` added
+        to their ranking score."""
+        top = sorted(dense.values(), reverse=True)[: self.background_top]
+        background = float(np.mean(top)) if top else 0.0
+        found = []
+        for row, chunk_id in enumerate(self.chunk_ids):
+            score = dense.get(chunk_id)
+            if score is None:  # no stored row: gone with a snapshot since collected
+                continue
+            found.append(
+                Candidate(
+                    chunk_id=chunk_id,
+                    language=self.language,
+                    dense=score,
+                    lexical=float(self.word_share[row]),
+                    fused=score + float(self.lifts[row]) + offset,
+                    margin=score - background,
+                    best_sentence=self.units.highlight.get(chunk_id),
+                    own=self.units.own[chunk_id],
+                )
+            )
+        found.sort(key=lambda c: -c.fused)
+        return found

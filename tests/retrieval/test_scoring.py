@@ -1,0 +1,83 @@
+"""Scoring candidates on their stored units, on small hand-made vectors whose cosines
+can be read off."""
+
+import numpy as np
+import pytest
+
+from chatbot.index.store import ScoringVectors
+from chatbot.retrieval.scoring import CandidatePool, match_units
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+TOPIC, DETAIL = unit(1, 0, 0), unit(0, 1, 0)
+"""Two query vectors: a follow-up's joined text (the topic) and its own words."""
+
+
+@pytest.fixture
+def stored() -> ScoringVectors:
+    """Chunk 1 is about the topic as a whole, with one sentence on the detail; chunk 2
+    has a sentence on the topic and one leaning to the detail."""
+    return ScoringVectors(
+        chunk_ids=[1, 2],
+        chunk=np.stack([unit(0.9, 0.3, 0.3), unit(0.2, 0.2, 1)]),
+        sentence_chunk=[1, 1, 2, 2],
+        sentence_spans=[(0, 10), (11, 20), (100, 110), (111, 130)],
+        sentences=np.stack(
+            [unit(0.8, 0.1, 0.6), unit(0.1, 1, 0.1), unit(1, 0.05, 0.1), unit(0.3, 0.9, 0.3)]
+        ),
+    )
+
+
+def test_each_vector_counts_its_best_unit(stored: ScoringVectors) -> None:
+    matches = match_units(stored, [TOPIC, DETAIL], sentence_units=True)
+    sentences, chunks = stored.sentences, stored.chunk
+    # chunk 1: the topic is best matched by the whole chunk, the detail by a sentence
+    assert matches.best[1] == pytest.approx([chunks[0] @ TOPIC, sentences[1] @ DETAIL])
+    # chunk 2: both are best matched by one sentence each
+    assert matches.best[2] == pytest.approx([sentences[2] @ TOPIC, sentences[3] @ DETAIL])
+
+
+def test_own_is_the_last_vector_at_the_first_vectors_best_unit(stored: ScoringVectors) -> None:
+    matches = match_units(stored, [TOPIC, DETAIL], sentence_units=True)
+    assert matches.own[1] == pytest.approx(stored.chunk[0] @ DETAIL)
+    assert matches.own[2] == pytest.approx(stored.sentences[2] @ DETAIL)
+
+
+def test_the_highlight_is_the_sentence_the_last_vector_matches_best(
+    stored: ScoringVectors,
+) -> None:
+    matches = match_units(stored, [TOPIC, DETAIL], sentence_units=True)
+    assert matches.highlight == {1: (11, 20), 2: (111, 130)}
+    alone = match_units(stored, [TOPIC], sentence_units=True)
+    assert alone.highlight == {1: (0, 10), 2: (100, 110)}
+
+
+def test_without_sentence_units_only_whole_chunks_count(stored: ScoringVectors) -> None:
+    matches = match_units(stored, [TOPIC, DETAIL], sentence_units=False)
+    assert matches.best[2] == pytest.approx([stored.chunk[1] @ TOPIC, stored.chunk[1] @ DETAIL])
+    assert matches.highlight == {}
+
+
+def test_candidates_rank_on_the_fused_score_and_keep_their_margin(
+    stored: ScoringVectors,
+) -> None:
+    matches = match_units(stored, [TOPIC], sentence_units=True)
+    pool = CandidatePool(
+        language="en",
+        chunk_ids=[1, 2, 3],  # chunk 3 has no stored row (gone since it was found)
+        word_share=np.array([0.0, 1.0, 1.0]),
+        lifts=np.array([0.0, 0.5, 0.5]),
+        units=matches,
+        background_top=5,
+    )
+    dense = {1: 0.9, 2: 0.6}
+    found = pool.candidates(dense, offset=0.1)
+    assert [c.chunk_id for c in found] == [2, 1]  # 0.6 + 0.5 lift + 0.1 beats 0.9 + 0.1
+    assert [c.fused for c in found] == pytest.approx([1.2, 1.0])
+    assert [c.margin for c in found] == pytest.approx([0.6 - 0.75, 0.9 - 0.75])
+    assert [c.best_sentence for c in found] == [(100, 110), (0, 10)]
+    assert found[1].lexical == 0.0 and found[0].lexical == 1.0
