@@ -14,6 +14,7 @@ average length). Chunks removed from the base are masked. When the delta and the
 masked chunks pass :data:`DELTA_SHARE` of the base, the next update rebuilds it all.
 """
 
+import functools
 import json
 import logging
 import math
@@ -25,6 +26,7 @@ import bm25s
 import numpy as np
 
 from chatbot.index.errors import reading
+from chatbot.text.skeleton import skeleton
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
 
@@ -224,6 +226,32 @@ class LexicalIndex:
         scores[self._masked] = 0.0
         rows = np.flatnonzero(scores)
         return Matches(rows, scores[rows])
+
+    def spelled_alike(self, words: Sequence[str]) -> list[str]:
+        """The indexed words that write one of ``words`` in the other script: the same
+        consonant skeleton (:mod:`chatbot.text.skeleton`), "کمبودیا" for "cambodia"."""
+        alike = []
+        for word in words:
+            key = skeleton(word)
+            if key is not None:
+                alike += [
+                    indexed
+                    for indexed, script in self._skeletons.get(key.consonants, ())
+                    if script != key.script
+                ]
+        return alike
+
+    @functools.cached_property
+    def _skeletons(self) -> dict[str, list[tuple[str, str]]]:
+        """The indexed words with a skeleton, by its consonants. Made at the first
+        question on this index, not stored with it: a few microseconds a word."""
+        table: dict[str, list[tuple[str, str]]] = {}
+        for segment in (self._base, self._delta):
+            for word in segment.vocab_dict if segment is not None else ():
+                key = skeleton(word)
+                if key is not None:
+                    table.setdefault(key.consonants, []).append((word, key.script))
+        return table
 
     def best_chunks(self, matches: "Matches", language: str, count: int) -> list[int]:
         """Chunk ids of the (at most) ``count`` best-scoring ``matches`` in ``language``."""

@@ -1,0 +1,95 @@
+"""Consonant skeletons: how a name written in Latin and in Arabic script is matched.
+
+A small multilingual model links "Cambodia" with the Iranian spelling "کامبوج" but
+hardly with the Afghan "کمبودیا"; names are where cross-language retrieval fails
+most. Written in the other script, a name keeps its consonants, while its vowels
+are dropped or spelled many ways. So a word's *skeleton* is its consonants mapped
+to one shared alphabet, with vowels and the letters that often stand for vowels
+(w/v/y/h, ا و ی ه ح ع) dropped, and a doubled Latin letter read once:
+"Cambodia" and "کمبودیا" are both ``kmbd``, "Afghanistan" and "افغانستان" both
+``fgnstn``.
+
+Short skeletons are too ambiguous to be evidence ("Rubio", "روبیو" and "عرب" are all
+``rb``), so a word needs :data:`MIN_CONSONANTS` of them to have one.
+"""
+
+import re
+from typing import Literal, NamedTuple
+
+MIN_CONSONANTS = 4
+"""Fewer consonants match too many unrelated words of the other script."""
+
+_LATIN = re.compile(r"[a-z]+")
+_ARABIC = re.compile("[\u0600-\u06ff]+")
+_LATIN_SOUNDS = {
+    "ch": "ç",  # the sound of چ, kept apart from the c that becomes k below
+    "ck": "k",
+    "ph": "f",
+    "sh": "s",
+    "th": "t",
+    "gh": "g",
+    "kh": "k",
+    "zh": "j",
+    "x": "ks",
+    "c": "s",  # before e, i, y
+    "g": "j",  # before e, i, y
+}
+_LATIN_SOUND = re.compile("ch|ck|ph|sh|th|gh|kh|zh|x|[cg](?=[eiy])")
+_LATIN_LETTERS = str.maketrans({"c": "k", "q": "k", "ç": "c", **dict.fromkeys("aeiouwvyh")})
+_ARABIC_LETTERS = str.maketrans(
+    {
+        "ب": "b",
+        "پ": "p",
+        "ت": "t",
+        "ط": "t",
+        "ث": "s",
+        "س": "s",
+        "ص": "s",
+        "ش": "s",
+        "ج": "j",
+        "ژ": "j",
+        "چ": "c",
+        "خ": "k",
+        "ق": "k",
+        "ک": "k",
+        "غ": "g",
+        "گ": "g",
+        "د": "d",
+        "ذ": "z",
+        "ز": "z",
+        "ض": "z",
+        "ظ": "z",
+        "ر": "r",
+        "ف": "f",
+        "ل": "l",
+        "م": "m",
+        "ن": "n",
+    }
+)
+"""Arabic-script letters in the matching form (:mod:`chatbot.text.normalize`); the
+others (ا و ی ه ح ع ء) carry vowels or sounds English spelling drops, and are dropped."""
+_NOT_SKELETON = re.compile("[^a-z]")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+class Skeleton(NamedTuple):
+    consonants: str
+    script: Literal["latin", "arabic"]
+
+
+def skeleton(word: str) -> Skeleton | None:
+    """The consonant skeleton of one word in the matching form (lower case, Dari
+    letters unified), or None: a word mixing scripts or with digits, or one with
+    fewer than :data:`MIN_CONSONANTS` consonants."""
+    script: Literal["latin", "arabic"]
+    if len(word) < MIN_CONSONANTS:
+        return None
+    if _LATIN.fullmatch(word):
+        single = _DOUBLED.sub(r"\1", word)  # Dari writes a doubled letter once
+        sounds = _LATIN_SOUND.sub(lambda match: _LATIN_SOUNDS[match.group()], single)
+        consonants, script = sounds.translate(_LATIN_LETTERS), "latin"
+    elif _ARABIC.fullmatch(word):
+        consonants, script = _NOT_SKELETON.sub("", word.translate(_ARABIC_LETTERS)), "arabic"
+    else:
+        return None
+    return Skeleton(consonants, script) if len(consonants) >= MIN_CONSONANTS else None
