@@ -14,7 +14,6 @@ average length). Chunks removed from the base are masked. When the delta and the
 masked chunks pass :data:`DELTA_SHARE` of the base, the next update rebuilds it all.
 """
 
-import functools
 import json
 import logging
 import math
@@ -108,6 +107,7 @@ class LexicalIndex:
         self.language_names = language_names
         self._masked = masked
         """Row numbers of base documents whose chunks were removed."""
+        self._skeletons: dict[str, list[tuple[str, str]]] | None = None
 
     @classmethod
     def build(
@@ -230,28 +230,32 @@ class LexicalIndex:
     def spelled_alike(self, words: Sequence[str]) -> list[str]:
         """The indexed words that write one of ``words`` in the other script: the same
         consonant skeleton (:mod:`chatbot.text.skeleton`), "کمبودیا" for "cambodia"."""
+        table = self.skeleton_table()
         alike = []
         for word in words:
             key = skeleton(word)
             if key is not None:
                 alike += [
                     indexed
-                    for indexed, script in self._skeletons.get(key.consonants, ())
+                    for indexed, script in table.get(key.consonants, ())
                     if script != key.script
                 ]
         return alike
 
-    @functools.cached_property
-    def _skeletons(self) -> dict[str, list[tuple[str, str]]]:
-        """The indexed words with a skeleton, by its consonants. Made at the first
-        question on this index, not stored with it: a few microseconds a word."""
-        table: dict[str, list[tuple[str, str]]] = {}
-        for segment in (self._base, self._delta):
-            for word in segment.vocab_dict if segment is not None else ():
-                key = skeleton(word)
-                if key is not None:
-                    table.setdefault(key.consonants, []).append((word, key.script))
-        return table
+    def skeleton_table(self) -> dict[str, list[tuple[str, str]]]:
+        """The indexed words with a skeleton (and their script), by its consonants.
+        Made at the first call and kept; not stored with the index, since it takes
+        about 8 microseconds a word on 2 cores (60 ms for TICO-19's 6,900 English
+        words)."""
+        if self._skeletons is None:
+            table: dict[str, list[tuple[str, str]]] = {}
+            for segment in (self._base, self._delta):
+                for word in segment.vocab_dict if segment is not None else ():
+                    key = skeleton(word)
+                    if key is not None:
+                        table.setdefault(key.consonants, []).append((word, key.script))
+            self._skeletons = table
+        return self._skeletons
 
     def best_chunks(self, matches: "Matches", language: str, count: int) -> list[int]:
         """Chunk ids of the (at most) ``count`` best-scoring ``matches`` in ``language``."""

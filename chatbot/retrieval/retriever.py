@@ -170,6 +170,7 @@ class Retriever:
         except IndexError_:
             snapshot.close()
             raise
+        snapshot.lexical.skeleton_table()  # made while loading: no question waits for it
         return snapshot
 
     @property
