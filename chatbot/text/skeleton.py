@@ -1,13 +1,15 @@
 """Consonant skeletons: how a name written in Latin and in Arabic script is matched.
 
-A small multilingual model links "Cambodia" with the Iranian spelling "کامبوج" but
-hardly with the Afghan "کمبودیا"; names are where cross-language retrieval fails
-most. Written in the other script, a name keeps its consonants, while its vowels
-are dropped or spelled many ways. So a word's *skeleton* is its consonants mapped
-to one shared alphabet, with vowels and the letters that often stand for vowels
-(w/v/y/h, ا و ی ه ح ع) dropped, and a doubled Latin letter read once:
-"Cambodia" and "کمبودیا" are both ``kmbd``, "Afghanistan" and "افغانستان" both
-``fgnstn``.
+Names are where a small multilingual model fails across languages. Asked "and what
+about Cambodia?" in Dari with the Afghan spelling "کمبودیا", e5-small scores the
+seeds' North Korea paragraph above their Cambodia sentence (cosines 0.779 and 0.744);
+with the Iranian spelling "کامبوج" it barely prefers the right one (0.791 and 0.796),
+in English clearly (0.815 and 0.835). Written in the other script, a name keeps its
+consonants, while its vowels are dropped or spelled many ways. So a word's
+*skeleton* is its consonants mapped to one shared alphabet, with vowels and the
+letters that often stand for vowels (w/v/y/h, ا و ی ه ح ع) dropped, and a doubled
+Latin letter read once: "Cambodia" and "کمبودیا" are both ``kmbd``, "Afghanistan"
+and "افغانستان" both ``fgnstn``.
 
 Short skeletons are too ambiguous to be evidence ("Rubio", "روبیو" and "عرب" are all
 ``rb``), so a word needs :data:`MIN_CONSONANTS` of them to have one.
