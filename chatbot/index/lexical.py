@@ -3,7 +3,9 @@
 Dense vectors miss exact names and numbers ("$4.9 billion", "۱۳ کشور"); BM25 over
 normalised tokens (:mod:`chatbot.text.tokens`) catches them. The index is built
 at indexing time from the tokens stored with each chunk and saved in the
-snapshot (NumPy arrays and JSON, no pickle); loading memory-maps it.
+snapshot (NumPy arrays and JSON, no pickle); loading memory-maps it. Across the two
+scripts, :meth:`LexicalIndex.spelled_alike` finds the indexed words that write a name
+the way the other script does ("کمبودیا" for "cambodia").
 
 ``bm25s`` has no incremental update, and rebuilding it is the slowest part of adding
 one article to a large index (1.9 s of 3.4 s at 44,600 chunks). So a large index is
