@@ -3,9 +3,7 @@
 Dense vectors miss exact names and numbers ("$4.9 billion", "۱۳ کشور"); BM25 over
 normalised tokens (:mod:`chatbot.text.tokens`) catches them. The index is built
 at indexing time from the tokens stored with each chunk and saved in the
-snapshot (NumPy arrays and JSON, no pickle); loading memory-maps it. Across the two
-scripts, :meth:`LexicalIndex.spelled_alike` finds the indexed words that write a name
-the way the other script does ("کمبودیا" for "cambodia").
+snapshot (NumPy arrays and JSON, no pickle); loading memory-maps it.
 
 ``bm25s`` has no incremental update, and rebuilding it is the slowest part of adding
 one article to a large index (1.9 s of 3.4 s at 44,600 chunks). So a large index is
@@ -27,7 +25,6 @@ import bm25s
 import numpy as np
 
 from chatbot.index.errors import reading
-from chatbot.text.skeleton import skeleton
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
 
@@ -109,7 +106,6 @@ class LexicalIndex:
         self.language_names = language_names
         self._masked = masked
         """Row numbers of base documents whose chunks were removed."""
-        self._skeletons: dict[str, list[tuple[str, str]]] | None = None
 
     @classmethod
     def build(
@@ -228,36 +224,6 @@ class LexicalIndex:
         scores[self._masked] = 0.0
         rows = np.flatnonzero(scores)
         return Matches(rows, scores[rows])
-
-    def spelled_alike(self, words: Sequence[str]) -> list[str]:
-        """The indexed words that write one of ``words`` in the other script: the same
-        consonant skeleton (:mod:`chatbot.text.skeleton`), "کمبودیا" for "cambodia"."""
-        table = self.skeleton_table()
-        alike = []
-        for word in words:
-            key = skeleton(word)
-            if key is not None:
-                alike += [
-                    indexed
-                    for indexed, script in table.get(key.consonants, ())
-                    if script != key.script
-                ]
-        return alike
-
-    def skeleton_table(self) -> dict[str, list[tuple[str, str]]]:
-        """The indexed words with a skeleton (and their script), by its consonants.
-        Made at the first call and kept; not stored with the index, since it takes
-        about 8 microseconds a word on 2 cores (60 ms for TICO-19's 6,900 English
-        words)."""
-        if self._skeletons is None:
-            table: dict[str, list[tuple[str, str]]] = {}
-            for segment in (self._base, self._delta):
-                for word in segment.vocab_dict if segment is not None else ():
-                    key = skeleton(word)
-                    if key is not None:
-                        table.setdefault(key.consonants, []).append((word, key.script))
-            self._skeletons = table
-        return self._skeletons
 
     def best_chunks(self, matches: "Matches", language: str, count: int) -> list[int]:
         """Chunk ids of the (at most) ``count`` best-scoring ``matches`` in ``language``."""

@@ -13,10 +13,8 @@ How a question is answered:
    one find their chunk (a follow-up: the mean of each vector's best unit;
    :mod:`chatbot.retrieval.scoring`);
 4. lexical search (BM25 on the matching form) adds exact names and numbers: all
-   the question's words for passages in its own language; for passages in the other
-   one its numbers, and its names as the other script writes them (the same
-   consonants: "کمبودیا" for "Cambodia", :mod:`chatbot.text.skeleton`); steps 3 and
-   4 run per article language;
+   the question's words for passages in its own language, its numbers alone for
+   passages in the other one; steps 3 and 4 run per article language;
 5. the candidates of all languages go into one ranking, where a passage in another
    language than the question gets a fixed offset: the model scores passages in the
    question's own language higher whatever they say, which would otherwise hide the
@@ -76,11 +74,6 @@ class RetrievalSettings:
     number_weight: float = 0.03
     """Weight of the shared numbers (BM25 of the question's numbers, scaled to 0..1)
     added to the cosine of a passage in another language than the question."""
-    name_weight: float = 0.03
-    """Weight of the shared names (BM25 of the words that write the question's words
-    in the other script, :meth:`~chatbot.index.lexical.LexicalIndex.spelled_alike`,
-    scaled to 0..1) added like the numbers' to a passage in another language: e5
-    hardly links the Afghan spelling "کمبودیا" with "Cambodia"."""
     language_background: int = 5
     """How many of a language's best passages make its background score."""
     abstention: AbstentionRule = field(default_factory=AbstentionRule)
@@ -135,16 +128,12 @@ class LexicalEvidence:
     numbers: Matches
     """For its numbers alone: written alike in English and Dari text once normalised,
     they are the lexical evidence that holds across languages."""
-    names: Matches
-    """For the indexed words that write its words in the other script (names, mostly):
-    the other lexical evidence that holds across languages."""
 
     @classmethod
     def of(cls, lexical: LexicalIndex, query: str) -> "LexicalEvidence":
         words = tokenize(query)
         numbers = [word for word in words if word.isdigit()]
-        names = lexical.spelled_alike(words)
-        return cls(lexical.match(words), lexical.match(numbers), lexical.match(names))
+        return cls(lexical.match(words), lexical.match(numbers))
 
 
 class Retriever:
@@ -170,7 +159,6 @@ class Retriever:
         except IndexError_:
             snapshot.close()
             raise
-        snapshot.lexical.skeleton_table()  # made while loading: no question waits for it
         return snapshot
 
     @property
@@ -323,7 +311,7 @@ class Retriever:
             chunk_ids.update(snapshot.vectors[language].search(vector, settings.dense_candidates))
         # Candidates by shared words in every language (stray shared words still find
         # some passages a cross-language cosine misses), though only the question's
-        # language ranks by them: in the other one only shared numbers and names count.
+        # language ranks by them: in the other one only shared numbers count.
         chunk_ids.update(
             snapshot.lexical.best_chunks(lexical.words, language, settings.lexical_candidates)
         )
@@ -332,9 +320,7 @@ class Retriever:
         if asked_in_language:
             lifts = settings.lexical_weight * word_share
         else:
-            numbers = snapshot.lexical.shares(lexical.numbers, ordered)
-            names = snapshot.lexical.shares(lexical.names, ordered)
-            lifts = settings.number_weight * numbers + settings.name_weight * names
+            lifts = settings.number_weight * snapshot.lexical.shares(lexical.numbers, ordered)
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
         units = match_units(stored, vectors, settings.sentence_units)
         pool = CandidatePool(

@@ -86,23 +86,3 @@ def test_a_large_change_or_a_small_index_is_rebuilt_in_full():
     assert base.with_delta(live, added, added_ids, ["en"] * many) is None
     small = LexicalIndex.build(docs[:100], ids[:100], ["en"] * 100)
     assert small.with_delta(np.array([*ids[:100], 9999]), [["word1"]], [9999], ["en"]) is None
-
-
-def test_words_spelled_alike_in_the_other_script_are_found_in_base_and_delta(tmp_path: Path):
-    rng = random.Random(7)
-    docs = [*documents(SEGMENT_FROM, rng), ["cambodia", "officials"], ["کوریا", "شمالی"]]
-    ids = list(range(1, len(docs) + 1))
-    base = LexicalIndex.build(docs, ids, ["en"] * (len(ids) - 1) + ["prs"])
-    delta_ids = [len(ids) + 1]
-    live = np.array(ids + delta_ids, dtype=np.int64)
-    segmented = base.with_delta(live, [["کمبودیا", "افغانستان"]], delta_ids, ["prs"])
-    assert segmented is not None
-    segmented.save(tmp_path)
-    index = LexicalIndex.load(tmp_path)
-
-    assert index.spelled_alike(["کمبودیا"]) == ["cambodia"]  # from the base
-    assert index.spelled_alike(["cambodia", "afghanistan"]) == ["کمبودیا", "افغانستان"]
-    # the same script is the plain match's business; short or unknown words find none
-    assert index.spelled_alike(["officials", "korea", "کوریا", "word12"]) == []
-    matches = index.match(index.spelled_alike(["Cambodia".casefold()]))
-    assert index.best_chunks(matches, "prs", 5) == delta_ids
