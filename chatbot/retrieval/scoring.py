@@ -49,7 +49,7 @@ class UnitMatches:
     """Per chunk, the last vector's cosine with the unit the first vector matched best."""
     highlight: dict[int, tuple[int, int]]
     """Per chunk, where the sentence the last vector matched best is in the article;
-    missing: the chunk has no sentence vectors."""
+    missing when the chunk has no sentence vectors or sentence units are off."""
 
 
 def match_units(
