@@ -1,4 +1,4 @@
-"""`chatbot serve` (unless --no-watch): re-index when files in the articles folder change.
+"""``chatbot serve`` (unless ``--no-watch``): re-index when files in the articles folder change.
 
 The folder is polled (paths, sizes and modification times of the article files)
 rather than watched with OS notifications: no new dependency, and it works the
