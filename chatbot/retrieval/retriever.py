@@ -74,8 +74,9 @@ class RetrievalSettings:
     number_weight: float = 0.03
     """Weight of the shared numbers (BM25 of the question's numbers, scaled to 0..1)
     added to the cosine of a passage in another language than the question."""
-    language_background: int = 5
-    """How many of a language's best passages make its background score."""
+    language_background: int = 4
+    """Over how many of its language's best other passages a passage's lead
+    (:attr:`Candidate.margin`) is taken."""
     abstention: AbstentionRule = field(default_factory=AbstentionRule)
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from chatbot.index.store import ScoringVectors
-from chatbot.retrieval.scoring import CandidatePool, match_units
+from chatbot.retrieval.scoring import CandidatePool, lead, match_units
 
 
 def unit(*values: float) -> np.ndarray:
@@ -78,6 +78,16 @@ def test_candidates_rank_on_the_fused_score_and_keep_their_margin(
     found = pool.candidates(dense, offset=0.1)
     assert [c.chunk_id for c in found] == [2, 1]  # 0.6 + 0.5 lift + 0.1 beats 0.9 + 0.1
     assert [c.fused for c in found] == pytest.approx([1.2, 1.0])
-    assert [c.margin for c in found] == pytest.approx([0.6 - 0.75, 0.9 - 0.75])
+    assert [c.margin for c in found] == pytest.approx([0.6 - 0.9, 0.9 - 0.6])
     assert [c.best_sentence for c in found] == [(100, 110), (0, 10)]
     assert found[1].lexical == 0.0 and found[0].lexical == 1.0
+
+
+def test_a_lead_is_taken_over_the_best_other_scores() -> None:
+    top = [0.9, 0.8, 0.7, 0.6, 0.5]
+    assert lead(0.9, top, others=4) == pytest.approx(0.9 - 0.65)  # itself left out
+    assert lead(0.7, top, others=2) == pytest.approx(0.7 - 0.85)
+    assert lead(0.4, top, others=4) == pytest.approx(0.4 - 0.75)  # below all of them
+    # a small corpus: the lead over the two others, not diluted by the passage itself
+    assert lead(0.9, [0.9, 0.8, 0.7], others=4) == pytest.approx(0.9 - 0.75)
+    assert lead(0.9, [0.9], others=4) == 0.0
