@@ -44,7 +44,7 @@ from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule
 from chatbot.retrieval.conversation import search_text
 from chatbot.retrieval.question import earlier_questions, tidy_question
-from chatbot.retrieval.scoring import Candidate, CandidatePool, match_units
+from chatbot.retrieval.scoring import Candidate, CandidatePool, copies_among, match_units
 from chatbot.text.language import Language, detect_language
 from chatbot.text.tokens import tokenize
 
@@ -77,6 +77,10 @@ class RetrievalSettings:
     language_background: int = 4
     """Over how many of its language's best other passages a passage's lead
     (:attr:`Candidate.margin`) is taken."""
+    copy_cosine: float = 0.98
+    """Cosine of two chunks' whole-chunk vectors from which they count as copies of
+    one another, and not as each other's competitors in the lead
+    (:func:`chatbot.retrieval.scoring.copies_among`)."""
     abstention: AbstentionRule = field(default_factory=AbstentionRule)
 
 
@@ -325,7 +329,13 @@ class Retriever:
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
         units = match_units(stored, vectors, settings.sentence_units)
         pool = CandidatePool(
-            language, ordered, word_share, lifts, units, settings.language_background
+            language,
+            ordered,
+            word_share,
+            lifts,
+            units,
+            settings.language_background,
+            copies_among(stored, settings.copy_cosine),
         )
         # the offset scaled by the share of the vectors whose text is in another language
         other_language = [asked != language for _, asked in queries]

@@ -1,6 +1,7 @@
 """The abstention rule: a passage answers when its cosine clears the question's own
 baseline, weighted, and it stands out from the other passages of its language."""
 
+import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -8,10 +9,11 @@ import pytest
 
 from chatbot.evaluation import QARow, evaluate_row, load_rows
 from chatbot.index.background import Background
+from chatbot.index.builder import update_index
 from chatbot.retrieval import RetrievalSettings, Retriever
 from chatbot.retrieval.abstention import AbstentionRule
 from chatbot.retrieval.scoring import Candidate
-from tests.conftest import QA_FILE
+from tests.conftest import EN_2025, PRS_2025, QA_FILE, SEEDS
 
 QUESTION = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
 
@@ -86,10 +88,10 @@ def test_any_language_can_answer():
 
 
 def test_the_seeds_questions_are_answered_and_the_off_topic_ones_not(seeds_index, embedder):
-    """The shipped QA set on the real index: 53 of its 59 answerable questions are
-    answered (docs/retrieval.md); the six that are not are all questions over the Dari
-    article, five of them in English (the English-to-Dari gap of the benchmark). At
-    most six may miss here. No off-topic question may pass, asked on its own or after
+    """The shipped QA set on the real index: 54 of its 59 answerable questions are
+    answered (docs/retrieval.md); the five that are not are all English questions over
+    the Dari article (the English-to-Dari gap of the benchmark). At most five may miss
+    here. No off-topic question may pass, asked on its own or after
     an on-topic question ("What about the weather there?" passed until the follow-up
     check compared it with the part of the passage the conversation found rather than
     with the passage's best sentence). Without the lead's weight fewer are answered at
@@ -103,7 +105,28 @@ def test_the_seeds_questions_are_answered_and_the_off_topic_ones_not(seeds_index
         return sum(evaluate_row(retriever, row, 3).answered for row in chosen)
 
     rule = AbstentionRule()
-    assert answered(rule, answerable) >= len(answerable) - 6
+    assert answered(rule, answerable) >= len(answerable) - 5
     assert answered(rule, [row for row in off_topic if not row.history]) == 0
     assert answered(rule, [row for row in off_topic if row.history]) == 0
-    assert answered(replace(rule, margin_weight=0.0), answerable) < len(answerable) - 6
+    assert answered(replace(rule, margin_weight=0.0), answerable) < len(answerable) - 5
+
+
+def test_an_article_saved_twice_answers_what_it_answered_once(
+    tmp_path, seeds_index, embedder, retriever
+):
+    """An answer's passage must stand out from the others, but not from its own copy:
+    with the English and the Dari 2025 articles each saved a second time, the seeds
+    questions get the verdicts they get without the copies (before copies were told
+    apart, 10 of the 59 answerable ones went unanswered instead of 5)."""
+    articles = tmp_path / "articles"
+    shutil.copytree(SEEDS, articles)
+    for name in (EN_2025, PRS_2025):
+        shutil.copyfile(articles / name, articles / f"copy-{name}")
+    update_index(articles, tmp_path / "index", embedder)
+    twice = Retriever(tmp_path / "index", embedder)
+    changed = [
+        row.id
+        for row in load_rows(QA_FILE)
+        if evaluate_row(twice, row, 3).answered != evaluate_row(retriever, row, 3).answered
+    ]
+    assert changed == []

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from chatbot.index.store import ScoringVectors
-from chatbot.retrieval.scoring import CandidatePool, lead, match_units
+from chatbot.retrieval.scoring import CandidatePool, copies_among, lead, match_units
 
 
 def unit(*values: float) -> np.ndarray:
@@ -73,6 +73,7 @@ def test_candidates_rank_on_the_fused_score_and_keep_their_margin(
         lifts=np.array([0.0, 0.5, 0.5]),
         units=matches,
         background_top=5,
+        copies={},
     )
     dense = {1: 0.9, 2: 0.6}
     found = pool.candidates(dense, offset=0.1)
@@ -83,11 +84,45 @@ def test_candidates_rank_on_the_fused_score_and_keep_their_margin(
     assert found[1].lexical == 0.0 and found[0].lexical == 1.0
 
 
-def test_a_lead_is_taken_over_the_best_other_scores() -> None:
-    top = [0.9, 0.8, 0.7, 0.6, 0.5]
-    assert lead(0.9, top, others=4) == pytest.approx(0.9 - 0.65)  # itself left out
-    assert lead(0.7, top, others=2) == pytest.approx(0.7 - 0.85)
-    assert lead(0.4, top, others=4) == pytest.approx(0.4 - 0.75)  # below all of them
-    # a small corpus: the lead over the two others, not diluted by the passage itself
-    assert lead(0.9, [0.9, 0.8, 0.7], others=4) == pytest.approx(0.9 - 0.75)
-    assert lead(0.9, [0.9], others=4) == 0.0
+def test_a_lead_is_taken_over_the_other_scores() -> None:
+    assert lead(0.9, [0.8, 0.7, 0.6, 0.5]) == pytest.approx(0.9 - 0.65)
+    assert lead(0.4, [0.9, 0.8]) == pytest.approx(0.4 - 0.85)
+    assert lead(0.9, []) == 0.0
+
+
+def test_copies_are_chunks_with_nearly_the_same_vector() -> None:
+    vectors = ScoringVectors(
+        chunk_ids=[1, 2, 3, 4],
+        chunk=np.stack([unit(1, 0, 0), unit(1, 0.1, 0), unit(1, 0.5, 0), unit(1, 0, 0)]),
+        sentence_chunk=[],
+        sentence_spans=[],
+        sentences=np.empty((0, 3), dtype=np.float32),
+    )
+    # cosines with chunk 1: chunk 2 0.995, chunk 3 0.894, chunk 4 1.0
+    assert copies_among(vectors, 0.98) == {
+        1: frozenset({2, 4}),
+        2: frozenset({1, 4}),
+        4: frozenset({1, 2}),
+    }
+
+
+def test_a_lead_is_taken_over_the_best_others_each_text_once(stored: ScoringVectors) -> None:
+    matches = match_units(stored, [TOPIC], sentence_units=True)
+    dense = {1: 0.9, 2: 0.6, 5: 0.9, 6: 0.5, 7: 0.5, 8: 0.4}
+    for chunk_id in (5, 6, 7, 8):  # more chunks, matched as chunk 2 was
+        matches.own[chunk_id] = 0.0
+    pool = CandidatePool(
+        language="en",
+        chunk_ids=list(dense),
+        word_share=np.zeros(len(dense)),
+        lifts=np.zeros(len(dense)),
+        units=matches,
+        background_top=2,
+        copies={1: frozenset({5}), 5: frozenset({1}), 6: frozenset({7}), 7: frozenset({6})},
+    )
+    margins = {c.chunk_id: c.margin for c in pool.candidates(dense, offset=0.0)}
+    # chunk 1 over chunks 2 and 6, not over its copy 5, nor over 6's copy 7
+    assert margins[1] == pytest.approx(0.9 - 0.55)
+    assert margins[5] == pytest.approx(0.9 - 0.55)
+    assert margins[2] == pytest.approx(0.6 - 0.7)  # over chunk 1 and chunk 6
+    assert margins[8] == pytest.approx(0.4 - 0.75)
