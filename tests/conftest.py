@@ -39,6 +39,19 @@ def retriever(seeds_index: Path, embedder: Embedder) -> Retriever:
     return Retriever(seeds_index, embedder)
 
 
+@pytest.fixture(scope="session")
+def retriever_of_copies(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Retriever:
+    """The seed articles with the English and the Dari 2025 article each saved a second
+    time, as ``copy-`` + their name."""
+    articles = tmp_path_factory.mktemp("seeds-copied") / "articles"
+    shutil.copytree(SEEDS, articles)
+    for name in (EN_2025, PRS_2025):
+        shutil.copyfile(articles / name, articles / f"copy-{name}")
+    index_dir = articles.parent / "index"
+    update_index(articles, index_dir, embedder)
+    return Retriever(index_dir, embedder)
+
+
 @pytest.fixture
 def articles_copy(tmp_path: Path) -> Path:
     """A private, writable copy of the seed articles."""

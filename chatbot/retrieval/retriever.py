@@ -44,7 +44,13 @@ from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule
 from chatbot.retrieval.conversation import search_text
 from chatbot.retrieval.question import earlier_questions, tidy_question
-from chatbot.retrieval.scoring import Candidate, CandidatePool, copies_among, match_units
+from chatbot.retrieval.scoring import (
+    Candidate,
+    CandidatePool,
+    copies_among,
+    match_units,
+    without_copies,
+)
 from chatbot.text.language import Language, detect_language
 from chatbot.text.tokens import tokenize
 
@@ -234,9 +240,11 @@ class Retriever:
         answered = rule.answered(judged, queries[0][0], language, loaded.background)
         if len(queries) > 1:
             answered = answered and rule.follow_up_fits(judged, queries[-1][0], loaded.background)
-        ranked = sorted(
-            (c for candidates, _ in by_language.values() for c in candidates),
-            key=lambda c: -c.fused,
+        ranked = without_copies(
+            sorted(
+                (c for candidates, _ in by_language.values() for c in candidates),
+                key=lambda c: -c.fused,
+            )
         )
         passages = self._passages(loaded, ranked, max(1, top_k))
         return RetrievalResult(question, language, answered, passages, loaded.number)

@@ -39,6 +39,9 @@ class Candidate:
     """A follow-up's own words (its last query vector): their cosine with the unit that
     the question with its context (the first vector) matched best. The same as
     ``dense`` for a question searched alone."""
+    copies: frozenset[int] = frozenset()
+    """The chunks among the candidates that are copies of this one
+    (:func:`copies_among`)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class CandidatePool:
                     margin=lead(score, self._others(chunk_id, best_first)),
                     best_sentence=self.units.highlight.get(chunk_id),
                     own=self.units.own[chunk_id],
+                    copies=self.copies.get(chunk_id, frozenset()),
                 )
             )
         found.sort(key=lambda c: -c.fused)
@@ -132,6 +136,18 @@ class CandidatePool:
                 others.append(score)
                 seen |= {other} | self.copies.get(other, frozenset())
         return others
+
+
+def without_copies(ranked: Iterable[Candidate]) -> list[Candidate]:
+    """``ranked`` without the copies of a candidate ranked before them: the reader
+    gets each passage once, cited from its best-ranked place."""
+    kept: list[Candidate] = []
+    passed_over: set[int] = set()
+    for candidate in ranked:
+        if candidate.chunk_id not in passed_over:
+            kept.append(candidate)
+            passed_over |= candidate.copies
+    return kept
 
 
 def lead(score: float, others: Iterable[float]) -> float:

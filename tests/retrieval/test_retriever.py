@@ -69,6 +69,16 @@ def test_a_shared_number_lifts_the_passage_in_the_other_language(retriever):
     assert found(result, PRS_2025, "۳۳ کشور از ۱۸۸")
 
 
+def test_a_passage_saved_twice_is_shown_once(retriever_of_copies):
+    question = "How much revenue did the Cuban regime generate from exporting medical services?"
+    result = retriever_of_copies.search(question, top_k=5)
+    first = result.passages[0]
+    assert result.answered
+    assert first.article in (EN_2025, f"copy-{EN_2025}") and "$4.9 billion" in first.text
+    texts = [p.text for p in result.passages]
+    assert len(set(texts)) == len(texts) == 5
+
+
 NORTH_KOREA = "How many people are held in prison camps in North Korea?"
 CUBA = "How much revenue did the Cuban regime generate from exporting medical services?"
 CUBA_DARI = "رژیم کیوبا از صادرات خدمات طبی چقدر درآمد داشت؟"

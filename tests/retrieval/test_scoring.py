@@ -5,7 +5,14 @@ import numpy as np
 import pytest
 
 from chatbot.index.store import ScoringVectors
-from chatbot.retrieval.scoring import CandidatePool, copies_among, lead, match_units
+from chatbot.retrieval.scoring import (
+    Candidate,
+    CandidatePool,
+    copies_among,
+    lead,
+    match_units,
+    without_copies,
+)
 
 
 def unit(*values: float) -> np.ndarray:
@@ -126,3 +133,11 @@ def test_a_lead_is_taken_over_the_best_others_each_text_once(stored: ScoringVect
     assert margins[5] == pytest.approx(0.9 - 0.55)
     assert margins[2] == pytest.approx(0.6 - 0.7)  # over chunk 1 and chunk 6
     assert margins[8] == pytest.approx(0.4 - 0.75)
+
+
+def test_a_results_list_keeps_each_passage_once_at_its_best_place() -> None:
+    def ranked(chunk_id: int, copies: set[int]) -> Candidate:
+        return Candidate(chunk_id, "en", 0.9, 0.0, 0.9, 0.0, None, 0.9, frozenset(copies))
+
+    kept = without_copies([ranked(3, {7}), ranked(1, set()), ranked(7, {3}), ranked(2, set())])
+    assert [c.chunk_id for c in kept] == [3, 1, 2]
