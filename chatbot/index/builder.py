@@ -269,8 +269,10 @@ class _Run:
             old_lines = {path: frozenset(lines) for path, lines in collected.items()}
         new_lines = {p: old_lines.get(p, frozenset()) for p in unchanged_stat}
         new_lines.update({f.path: short_lines(f.text) for f in files})
-        repeated = repeated_lines(new_lines.values())
-        flipped = repeated_lines(old_lines.values()) ^ repeated
+        sizes = {p: indexed[p].size for p in unchanged_stat} | {f.path: f.size for f in files}
+        repeated = repeated_lines((sizes[p], lines) for p, lines in new_lines.items())
+        flipped = repeated_lines((indexed[p].size, lines) for p, lines in old_lines.items())
+        flipped ^= repeated
         if flipped:  # site chrome changed: re-clean the unread articles holding such lines
             affected = [p for p in unchanged_stat if new_lines[p] & flipped]
             extra, unreadable = self._read([present[p] for p in affected])

@@ -43,7 +43,7 @@ def prepare_article(file: ArticleFile, repeated: frozenset[str]) -> Article | Sk
 
 def prepare_articles(files: list[ArticleFile]) -> tuple[list[Article], list[SkippedFile]]:
     """Clean a whole corpus at once (site chrome judged across these files)."""
-    repeated = repeated_lines(short_lines(file.text) for file in files)
+    repeated = repeated_lines((file.size, short_lines(file.text)) for file in files)
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
     for file in files:

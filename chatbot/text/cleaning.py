@@ -48,17 +48,19 @@ def short_lines(raw: str) -> frozenset[str]:
     )
 
 
-def repeated_lines(lines_per_article: Iterable[frozenset[str]]) -> frozenset[str]:
-    """The lines found in at least two articles, given each article's short lines."""
+def repeated_lines(articles: Iterable[tuple[int, frozenset[str]]]) -> frozenset[str]:
+    """The lines found in at least two articles, given each article's file size and
+    short lines. Copies of one file (the same size and short lines) count as one
+    article: an article saved twice must not turn its own title into site chrome."""
     counts: Counter[str] = Counter()
-    for lines in lines_per_article:
+    for _, lines in set(articles):
         counts.update(lines)
     return frozenset(line for line, count in counts.items() if count >= 2)
 
 
 def find_repeated_lines(raw_texts: Iterable[str]) -> frozenset[str]:
     """Short lines that occur in at least two of the given articles."""
-    return repeated_lines(short_lines(raw) for raw in raw_texts)
+    return repeated_lines((len(raw), short_lines(raw)) for raw in raw_texts)
 
 
 def _is_navigation(line: str) -> bool:

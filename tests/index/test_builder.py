@@ -284,6 +284,22 @@ def test_site_chrome_shared_by_a_new_article_is_removed_from_the_old_one(tmp_pat
     assert_same_as_rebuild(articles, index_dir, tmp_path, embedder)
 
 
+def test_an_article_saved_twice_keeps_its_title_and_the_first_is_not_changed(
+    articles_copy, tmp_path, embedder
+):
+    """Short lines found in two articles are site chrome, but a copy of one file is not
+    a second article: it must not strip the title from both."""
+    index_dir = tmp_path / "index"
+    update_index(articles_copy, index_dir, embedder)
+    shutil.copyfile(articles_copy / EN_2025, articles_copy / f"copy-{EN_2025}")
+    report = update_index(articles_copy, index_dir, embedder)
+    assert report.added == [f"copy-{EN_2025}"] and report.changed == []
+    titles = {a.path: a.title for a in Retriever(index_dir, embedder).articles()}
+    title = "Release of the 2025 Trafficking in Persons Report"
+    assert titles[EN_2025] == titles[f"copy-{EN_2025}"] == title
+    assert_same_as_rebuild(articles_copy, index_dir, tmp_path, embedder)
+
+
 def test_touched_but_unchanged_file_is_not_embedded_again(articles_copy, tmp_path, embedder):
     index_dir = tmp_path / "index"
     update_index(articles_copy, index_dir, embedder)

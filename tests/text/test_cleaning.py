@@ -54,3 +54,13 @@ def test_rules_are_general_not_a_list_of_strings():
     assert cleaned.text == "A real story about rivers that flood every spring season."
     player = clean_text("A headline for the story here\n0:00 0:01:12 0:00\nLoading\nBody text.")
     assert player.text == "A headline for the story here\n\nBody text."
+
+
+def test_copies_of_one_file_count_as_one_article():
+    story = "River news from the valleys\n\nRivers flooded three valleys, officials said.\n"
+    other = "Bridge news from the city\n\nBridges over the rivers were closed after floods.\n"
+    assert find_repeated_lines([story, story, other]) == frozenset()
+    title = clean_text(story, find_repeated_lines([story, story])).title
+    assert title == "River news from the valleys"
+    # the same story with other page chrome is another article: its title does recur
+    assert "River news from the valleys" in find_repeated_lines([story, "Menu\n" + story])
