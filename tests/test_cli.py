@@ -42,7 +42,17 @@ def test_index_then_ask_json(cli_index: Path):
     assert set(result) == {"question", "language", "answered", "passages"}
     assert result["answered"] is True and result["language"] == "en"
     first = result["passages"][0]
-    assert set(first) == {"rank", "score", "article", "title", "language", "start", "end", "text"}
+    assert set(first) == {
+        "rank",
+        "score",
+        "article",
+        "title",
+        "language",
+        "start",
+        "end",
+        "text",
+        "also_in",
+    }
     assert first["article"] == EN_2021 and "11 countries" in first["text"]
 
 

@@ -60,6 +60,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "prs": "این پرسش را نمی‌توان جستجو کرد:",
     },
     "citation_file": {"en": "file", "prs": "فایل"},
+    "also_in": {"en": "also in", "prs": "همچنین در"},
     "show_article": {"en": "Show the whole article", "prs": "نمایش کامل مقاله"},
     "articles_empty": {
         "en": "No articles are indexed yet.",

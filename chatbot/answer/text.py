@@ -8,12 +8,16 @@ from chatbot.text.language import Language
 
 
 def citation(passage: Passage, language: Language) -> str:
-    """``Title — file, characters 120–480 (English)`` in the reader's language."""
+    """``Title — file, characters 120–480 (English)`` in the reader's language, then
+    ``; also in other-file`` when the passage is in other articles too."""
     passage_language = message(f"language_{passage.language}", language)
-    return (
+    line = (
         f"{passage.title} — {passage.article}, {message('characters', language)} "
         f"{passage.start}–{passage.end} ({passage_language})"
     )
+    if passage.also_in:
+        line += f"; {message('also_in', language)} {', '.join(passage.also_in)}"
+    return line
 
 
 INDEX_COMMAND = "`chatbot index`"

@@ -103,6 +103,11 @@ class Passage:
     highlight_start: int
     """Start of the best-matching sentence within ``text``."""
     highlight_end: int
+    also_in: tuple[str, ...] = ()
+    """Other articles holding this passage word for word (its copies: an article
+    saved twice, a wire story in two papers). They are left out of the list, each
+    passage being shown once, and named here so the reader still sees where else it
+    is."""
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape of ``chatbot ask --json`` (highlight excluded)."""
@@ -251,17 +256,24 @@ class Retriever:
 
     @staticmethod
     def _passages(snapshot: IndexSnapshot, ranked: list[Candidate], count: int) -> list[Passage]:
-        """The best ``count`` candidates as passages. Only their rows are read: the text
-        of the other candidates is never needed."""
-        chosen: list[tuple[Candidate, ChunkRecord]] = []
+        """The best ``count`` candidates as passages, each naming the other articles its
+        copies are in. Only their rows and their copies' are read: the text of the other
+        candidates is never needed."""
+        chosen: list[tuple[Candidate, ChunkRecord, tuple[str, ...]]] = []
         for first in range(0, len(ranked), count):  # more only if some row has gone since
             batch = ranked[first : first + count]
-            rows = snapshot.store.chunks([c.chunk_id for c in batch])
-            chosen += [(c, rows[c.chunk_id]) for c in batch if c.chunk_id in rows]
+            rows = snapshot.store.chunks(
+                [c.chunk_id for c in batch] + [copy for c in batch for copy in c.copies]
+            )
+            for candidate in batch:
+                chunk = rows.get(candidate.chunk_id)
+                if chunk is not None:
+                    paths = {rows[c].path for c in candidate.copies if c in rows} - {chunk.path}
+                    chosen.append((candidate, chunk, tuple(sorted(paths))))
             if len(chosen) >= count:
                 break
         passages = []
-        for rank, (candidate, chunk) in enumerate(chosen[:count], start=1):
+        for rank, (candidate, chunk, also_in) in enumerate(chosen[:count], start=1):
             start, end = candidate.best_sentence or (chunk.start, chunk.end)
             passages.append(
                 Passage(
@@ -275,6 +287,7 @@ class Retriever:
                     text=chunk.text,
                     highlight_start=start - chunk.start,
                     highlight_end=end - chunk.start,
+                    also_in=also_in,
                 )
             )
         return passages

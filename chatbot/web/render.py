@@ -116,7 +116,8 @@ def _render_passage(passage: Passage, reader: Language, article_text: ArticleTex
         f'<span class="qa-title" dir="auto">{escape(passage.title)}</span> · '
         f"{escape(message('citation_file', reader))} "
         f'<span class="qa-file" dir="ltr">{escape(passage.article)}</span> · '
-        f"{escape(message(f'language_{passage.language}', reader))}</div>"
+        f"{escape(message(f'language_{passage.language}', reader))}{_also_in(passage, reader)}"
+        "</div>"
     )
     attributes = language_attributes(passage.language)
     text = _highlight_sentence(passage)
@@ -137,6 +138,16 @@ def _render_passage(passage: Passage, reader: Language, article_text: ArticleTex
         )
     parts.append("</section>")
     return "".join(parts)
+
+
+def _also_in(passage: Passage, reader: Language) -> str:
+    """`` · also in <file>, <file>``: the other articles holding the passage, if any."""
+    if not passage.also_in:
+        return ""
+    files = ", ".join(
+        f'<span class="qa-file" dir="ltr">{escape(path)}</span>' for path in passage.also_in
+    )
+    return f' · <span class="qa-also-in">{escape(message("also_in", reader))} {files}</span>'
 
 
 def _highlight_sentence(passage: Passage) -> str:

@@ -2,6 +2,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from chatbot.answer.text import citation
 from chatbot.retrieval import MAX_QUESTION_CHARS, QuestionError
 from chatbot.text.normalize import normalize_for_matching
 from tests.conftest import EN_2021, EN_2025, PRS_2025
@@ -77,6 +78,13 @@ def test_a_passage_saved_twice_is_shown_once(retriever_of_copies):
     assert first.article in (EN_2025, f"copy-{EN_2025}") and "$4.9 billion" in first.text
     texts = [p.text for p in result.passages]
     assert len(set(texts)) == len(texts) == 5
+    # the copy left out of the list is named in the citation, and only copies are
+    other = f"copy-{EN_2025}" if first.article == EN_2025 else EN_2025
+    assert first.also_in == (other,)
+    assert "; also in " + other in citation(first, "en")
+    for passage in result.passages:
+        copied = passage.article.removeprefix("copy-") in (EN_2025, PRS_2025)
+        assert len(passage.also_in) == copied
 
 
 NORTH_KOREA = "How many people are held in prison camps in North Korea?"

@@ -7,7 +7,7 @@ from gradio_client import Client
 from tests.conftest import EN_2021, EN_2025
 from tests.web.conftest import PASSWORD, USER
 
-PASSAGE_KEYS = {"rank", "score", "article", "title", "language", "start", "end", "text"}
+PASSAGE_KEYS = {"rank", "score", "article", "title", "language", "start", "end", "text", "also_in"}
 
 
 @pytest.fixture(scope="module")

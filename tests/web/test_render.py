@@ -73,6 +73,15 @@ def test_article_view_is_left_out_when_the_article_changed():
     assert "qa-source" not in render_answer(_result(), {}.get)
 
 
+def test_other_articles_holding_the_passage_are_named_escaped():
+    html = render_answer(_result(also_in=("copy <1>.txt", "b.txt")), {}.get)
+    citation = html[html.index('<div class="qa-cite">') : html.index("</div>")]
+    assert message("also_in", "en") in citation
+    assert '<span class="qa-file" dir="ltr">copy &lt;1&gt;.txt</span>, ' in citation
+    assert "b.txt" in citation
+    assert "qa-also-in" not in render_answer(_result(), {}.get)
+
+
 def test_dari_answer_reads_right_to_left_with_dari_labels():
     html = render_answer(_result(language="prs"), {"a<b>.txt": ARTICLE}.get)
     assert html.startswith('<div class="qa-answer" dir="rtl" lang="fa-AF">')
