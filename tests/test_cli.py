@@ -97,8 +97,9 @@ def test_eval_on_the_shipped_qa_file(cli_index: Path):
     summary = json.loads(done.stdout)
     assert summary["n"] == sum(1 for line in QA_FILE.read_text().splitlines() if line.strip())
     assert {"recall@1", "recall@3", "recall@5", "recall@10", "mrr@10"} <= set(summary)
-    assert summary["recall@3"] >= 0.9
-    assert summary["recall@10"] >= 0.97
+    # the targets of the retrieval issue: every question in the top 3, 90% at rank 1
+    assert summary["recall@3"] == 1.0
+    assert summary["recall@1"] >= 0.9
     assert summary["by_kind"]["off-topic"]["abstain_accuracy"] >= 0.8
     for kind in ("en", "prs", "en-prs", "prs-en", "follow-up"):
         assert summary["by_kind"][kind]["recall@5"] >= 0.8, kind

@@ -225,6 +225,14 @@ class LexicalIndex:
         rows = np.flatnonzero(scores)
         return Matches(rows, scores[rows])
 
+    def vocabulary(self) -> set[str]:
+        """Every indexed word (matching form), in the base and the delta."""
+        words: set[str] = set()
+        for segment in (self._base, self._delta):
+            if segment is not None:
+                words.update(segment.vocab_dict)
+        return words
+
     def best_chunks(self, matches: "Matches", language: str, count: int) -> list[int]:
         """Chunk ids of the (at most) ``count`` best-scoring ``matches`` in ``language``."""
         if language not in self.language_names or count < 1:

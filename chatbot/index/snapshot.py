@@ -40,6 +40,7 @@ from chatbot.index.errors import (
 )
 from chatbot.index.lexical import LEXICAL_DIR, LexicalIndex
 from chatbot.index.manifest import Manifest
+from chatbot.index.names import NameIndex
 from chatbot.index.store import STORE_FILE, MetadataStore
 from chatbot.index.vectors import LanguageVectors
 
@@ -62,6 +63,7 @@ class IndexSnapshot:
     vectors: LanguageVectors
     lexical: LexicalIndex
     background: Background
+    names: NameIndex
 
     @property
     def number(self) -> int:
@@ -155,7 +157,8 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
     except BaseException:
         store.close()
         raise
-    return IndexSnapshot(name, folder, manifest, store, vectors, lexical, background)
+    names = NameIndex(lexical, store)
+    return IndexSnapshot(name, folder, manifest, store, vectors, lexical, background, names)
 
 
 def _check_counts(

@@ -13,8 +13,9 @@ How a question is answered:
    one find their chunk (a follow-up: the mean of each vector's best unit;
    :mod:`chatbot.retrieval.scoring`);
 4. lexical search (BM25 on the matching form) adds exact names and numbers: all
-   the question's words for passages in its own language, its numbers alone for
-   passages in the other one; steps 3 and 4 run per article language;
+   the question's words for passages in its own language; for passages in the other
+   one its numbers, and its names as the other script writes them ("کمبودیا" for
+   "Cambodia", :mod:`chatbot.index.names`); steps 3 and 4 run per article language;
 5. the candidates of all languages go into one ranking, where a passage in another
    language than the question gets a fixed offset: the model scores passages in the
    question's own language higher whatever they say, which would otherwise hide the
@@ -38,7 +39,7 @@ import numpy as np
 
 from chatbot.embeddings import Embedder
 from chatbot.index import IndexError_, IndexSnapshot, load_snapshot
-from chatbot.index.lexical import LexicalIndex, Matches
+from chatbot.index.lexical import Matches
 from chatbot.index.snapshot import current_snapshot_name
 from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule
@@ -80,6 +81,10 @@ class RetrievalSettings:
     number_weight: float = 0.03
     """Weight of the shared numbers (BM25 of the question's numbers, scaled to 0..1)
     added to the cosine of a passage in another language than the question."""
+    name_weight: float = 0.03
+    """Weight of the shared names (BM25 of the words that write the question's names in
+    the other script, scaled to 0..1), added like the numbers' weight: e5 hardly links
+    the Afghan spelling "کمبودیا" with "Cambodia"."""
     language_background: int = 4
     """Over how many of its language's best other passages a passage's lead
     (:attr:`Candidate.margin`) is taken."""
@@ -143,13 +148,23 @@ class LexicalEvidence:
     """For all the question's words."""
     numbers: Matches
     """For its numbers alone: written alike in English and Dari text once normalised,
-    they are the lexical evidence that holds across languages."""
+    they are lexical evidence that holds across languages."""
+    names: Matches
+    """For the indexed words that write the names of the question's own words in the
+    other script (:mod:`chatbot.index.names`): the other evidence that holds across
+    languages."""
 
     @classmethod
-    def of(cls, lexical: LexicalIndex, query: str) -> "LexicalEvidence":
+    def of(cls, snapshot: IndexSnapshot, query: str, question: str) -> "LexicalEvidence":
+        """The evidence for ``query``, the ``question`` with the earlier turns it leans
+        on. Names count from the question alone: after "What does the report say about
+        the Taliban?", "And how many countries have anti-trafficking laws?" must not
+        lift the Dari passage on the Taliban above the one with the answer."""
+        lexical = snapshot.lexical
         words = tokenize(query)
         numbers = [word for word in words if word.isdigit()]
-        return cls(lexical.match(words), lexical.match(numbers))
+        names = snapshot.names.in_other_script(question)
+        return cls(lexical.match(words), lexical.match(numbers), lexical.match(names))
 
 
 class Retriever:
@@ -228,7 +243,7 @@ class Retriever:
         language = detect_language(question)
         query = search_text(question, earlier_questions(history))
         loaded, rule = self._loaded, self.settings.abstention
-        lexical = LexicalEvidence.of(loaded.lexical, query)
+        lexical = LexicalEvidence.of(loaded, query, question)
         if query == question:
             queries = [(self.embedder.embed_queries([question])[0], language)]
         else:  # a follow-up: the earlier turns give the topic, the new words the focus
@@ -337,16 +352,21 @@ class Retriever:
             chunk_ids.update(snapshot.vectors[language].search(vector, settings.dense_candidates))
         # Candidates by shared words in every language (stray shared words still find
         # some passages a cross-language cosine misses), though only the question's
-        # language ranks by them: in the other one only shared numbers count.
-        chunk_ids.update(
-            snapshot.lexical.best_chunks(lexical.words, language, settings.lexical_candidates)
-        )
+        # language ranks by them: in the other one only shared numbers and names count.
+        # Names bring their own candidates: in a large corpus the passage naming
+        # "Cambodia" need not be among the nearest to "و در کمبودیا چه؟".
+        for matches in (lexical.words, lexical.names):
+            chunk_ids.update(
+                snapshot.lexical.best_chunks(matches, language, settings.lexical_candidates)
+            )
         ordered = sorted(chunk_ids)
         word_share = snapshot.lexical.shares(lexical.words, ordered)
         if asked_in_language:
             lifts = settings.lexical_weight * word_share
         else:
-            lifts = settings.number_weight * snapshot.lexical.shares(lexical.numbers, ordered)
+            numbers = snapshot.lexical.shares(lexical.numbers, ordered)
+            names = snapshot.lexical.shares(lexical.names, ordered)
+            lifts = settings.number_weight * numbers + settings.name_weight * names
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
         units = match_units(stored, vectors, settings.sentence_units)
         pool = CandidatePool(

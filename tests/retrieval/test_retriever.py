@@ -3,7 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from chatbot.answer.text import citation
-from chatbot.retrieval import MAX_QUESTION_CHARS, QuestionError
+from chatbot.retrieval import MAX_QUESTION_CHARS, QuestionError, RetrievalSettings, Retriever
 from chatbot.text.normalize import normalize_for_matching
 from tests.conftest import EN_2021, EN_2025, PRS_2025
 
@@ -85,6 +85,27 @@ def test_a_passage_saved_twice_is_shown_once(retriever_of_copies):
     for passage in result.passages:
         copied = passage.article.removeprefix("copy-") in (EN_2025, PRS_2025)
         assert len(passage.also_in) == copied
+
+
+def test_a_name_written_in_the_other_script_lifts_its_passage(retriever, seeds_index, embedder):
+    """e5 hardly links the Afghan spelling "کمبودیا" with "Cambodia": asked after the
+    North Korea question, "and what about Cambodia?" found the Cambodian passage fifth,
+    behind the North Korea ones."""
+    earlier = ["در کوریای شمالی چند نفر در اردوگاه‌های زندان نگهداری می‌شوند؟"]
+    cambodia = "senior officials owned properties"
+    assert found(top(retriever, "و در کمبودیا چه؟", earlier), EN_2025, cambodia, within=3)
+    without = Retriever(seeds_index, embedder, RetrievalSettings(name_weight=0))
+    assert not found(top(without, "و در کمبودیا چه؟", earlier), EN_2025, cambodia, within=3)
+
+    # and back: the Dari list of countries names Afghanistan
+    question = "Is Afghanistan on the list of countries with state-sponsored trafficking?"
+    assert found(top(retriever, question), PRS_2025, "افغانستان، بلاروس")
+    assert not found(top(without, question), PRS_2025, "افغانستان، بلاروس")
+
+    # names count from the question's own words, not from the turn it follows
+    laws = "And how many countries have comprehensive anti-trafficking laws?"
+    taliban = ["What does the report say about the Taliban?"]
+    assert found(top(retriever, laws, taliban), PRS_2025, "۱۳۸ کشور")
 
 
 NORTH_KOREA = "How many people are held in prison camps in North Korea?"

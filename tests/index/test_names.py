@@ -1,0 +1,40 @@
+"""Names matched across scripts in a real index: names only, found in base and delta."""
+
+from pathlib import Path
+
+from chatbot.index import load_snapshot
+from chatbot.index.builder import update_index
+
+ENGLISH = """Aid and the virus
+
+In Cambodia, officials owned the buildings used by scam operators.
+The coronavirus spread quickly; the new coronavirus closed schools.
+"""
+DARI = """کمک‌ها و ویروس
+
+در کمبودیا مقامات مالک ساختمان‌ها بودند. کروناویروس به سرعت گسترش یافت.
+"""
+
+
+def test_names_are_matched_across_scripts_and_borrowed_words_are_not(tmp_path: Path, embedder):
+    articles, index = tmp_path / "articles", tmp_path / "index"
+    articles.mkdir()
+    (articles / "en.txt").write_text(ENGLISH, encoding="utf-8")
+    (articles / "prs.txt").write_text(DARI, encoding="utf-8")
+    update_index(articles, index, embedder)
+    names = load_snapshot(index).names
+
+    assert names.in_other_script("و در کمبودیا چه؟") == ["cambodia"]
+    assert names.in_other_script("What about Cambodia?") == ["کمبودیا"]
+    # "coronavirus" is a common word in the English text: not a name
+    assert names.in_other_script("کروناویروس چگونه گسترش یافت؟") == []
+    # a capital at the start of a sentence, or a name typed in lower case, is not taken
+    assert names.in_other_script("Cambodia? and what about cambodia?") == []
+
+    # an article added later is in the index's delta, and its names are found too
+    (articles / "later.txt").write_text(
+        "Later news\n\nThe Taliban closed schools in Afghanistan again.\n", encoding="utf-8"
+    )
+    update_index(articles, index, embedder)
+    names = load_snapshot(index).names
+    assert names.in_other_script("طالبان و افغانستان") == ["taliban", "afghanistan"]
