@@ -101,6 +101,8 @@ REPLAY_CACHE = WORK / "replay"
 CHATBOT = REPO_ROOT / ".venv" / "bin" / "chatbot"
 DEFAULT_JSON = REPO_ROOT / "benchmarks" / "perf.json"
 DEFAULT_PLOT = REPO_ROOT / "docs" / "perf-latency.png"
+QUICK_JSON = WORK.parent / "perf-quick.json"
+QUICK_PLOT = WORK.parent / "perf-quick.png"
 
 SEED = 4
 REPLAY_NOISE = 0.05
@@ -1770,8 +1772,12 @@ def run_section(results: Results, name: str, run: Callable[[], None]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, under 2 minutes")
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="JSON output")
-    parser.add_argument("--plot", type=Path, default=DEFAULT_PLOT, help="latency plot (PNG)")
+    parser.add_argument(
+        "--json", type=Path, help=f"JSON output (default {DEFAULT_JSON}; --quick: {QUICK_JSON})"
+    )
+    parser.add_argument(
+        "--plot", type=Path, help=f"latency plot (default {DEFAULT_PLOT}; --quick: {QUICK_PLOT})"
+    )
     parser.add_argument(
         "--sections", default=",".join(SECTIONS), help=f"comma-separated: {','.join(SECTIONS)}"
     )
@@ -1784,6 +1790,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.keep:
         os.environ["PERF_KEEP"] = "1"
     sizes = QUICK if args.quick else FULL
+    # a quick run must not replace the full run's figures and plot kept in the repository
+    args.json = args.json or (QUICK_JSON if args.quick else DEFAULT_JSON)
+    args.plot = args.plot or (QUICK_PLOT if args.quick else DEFAULT_PLOT)
     WORK.mkdir(parents=True, exist_ok=True)
     results = Results(
         mode="quick" if args.quick else "full",
