@@ -22,8 +22,9 @@ from collections.abc import Iterable
 
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.store import MetadataStore
-from chatbot.text.names import names_in_question, written_as_name
+from chatbot.text.names import capitalised_words, written_as_name
 from chatbot.text.skeleton import skeleton, skeletons
+from chatbot.text.tokens import tokenize
 
 PASSAGES_READ = 3
 """How many of the passages that hold an English word are read to tell whether it is
@@ -48,22 +49,35 @@ class NameIndex:
         self._lock = threading.Lock()
 
     def in_other_script(self, question: str) -> list[str]:
-        """The indexed words that write a name of ``question`` in the other script."""
+        """The indexed words that write a name of ``question`` in the other script. An
+        English word of the question is taken for a name when the question capitalises
+        it inside a sentence, or when the articles write it as one: "what about
+        cambodia?" typed in lower case, over articles in both languages."""
+        capitalised = capitalised_words(question)
         alike = []
-        for word in names_in_question(question):
+        for word in dict.fromkeys(tokenize(question)):
             key = skeleton(word)
             if key is None:
                 continue
+            spelled_alike = [
+                (indexed, script)
+                for indexed, script in self._by_skeleton.get(key.consonants, ())
+                if script != key.script
+            ]
+            if not spelled_alike:
+                continue
+            if key.script == "latin" and word not in capitalised and not self.is_name(word):
+                continue
             alike += [
                 indexed
-                for indexed, script in self._by_skeleton.get(key.consonants, ())
-                if script != key.script and (script == "arabic" or self.is_name(indexed))
+                for indexed, script in spelled_alike
+                if script == "arabic" or self.is_name(indexed)
             ]
         return alike
 
     def is_name(self, word: str) -> bool:
-        """Whether the indexed Latin ``word`` is written as a name in the passages
-        where it weighs most."""
+        """Whether the Latin ``word`` is written as a name in the passages where it
+        weighs most (False when no passage holds it)."""
         with self._lock:
             known = self._is_name.get(word)
         if known is None:

@@ -22,17 +22,16 @@ def _starts_sentence(text: str, start: int) -> bool:
     return bool(_SENTENCE_START.search(text[max(0, start - _LOOK_BACK) : start]))
 
 
-def names_in_question(text: str) -> list[str]:
-    """The words of ``text`` that may be names, in the matching form: Latin words
-    capitalised inside a sentence, and every Arabic-script word. A name typed in lower
-    case ("what about cambodia?") is missed rather than every word taken for one."""
-    names = []
-    for found in _WORD.finditer(text):
-        word = found.group()
-        if word.isascii() and (word[0].islower() or _starts_sentence(text, found.start())):
-            continue
-        names.append(normalize_for_matching(word))
-    return names
+def capitalised_words(text: str) -> set[str]:
+    """The Latin words that ``text`` capitalises inside a sentence, in the matching
+    form: "Is Afghanistan on the list?" gives "afghanistan", not "is"."""
+    return {
+        normalize_for_matching(found.group())
+        for found in _WORD.finditer(text)
+        if found.group().isascii()
+        and found.group()[0].isupper()
+        and not _starts_sentence(text, found.start())
+    }
 
 
 def written_as_name(word: str, texts: Iterable[str]) -> bool:

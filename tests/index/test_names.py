@@ -28,8 +28,9 @@ def test_names_are_matched_across_scripts_and_borrowed_words_are_not(tmp_path: P
     assert names.in_other_script("What about Cambodia?") == ["کمبودیا"]
     # "coronavirus" is a common word in the English text: not a name
     assert names.in_other_script("کروناویروس چگونه گسترش یافت؟") == []
-    # a capital at the start of a sentence, or a name typed in lower case, is not taken
-    assert names.in_other_script("Cambodia? and what about cambodia?") == []
+    # a name typed in lower case is taken where the articles write it as one
+    assert names.in_other_script("and what about cambodia?") == ["کمبودیا"]
+    assert names.in_other_script("How did the coronavirus spread?") == []
 
     # an article added later is in the index's delta, and its names are found too
     (articles / "later.txt").write_text(
