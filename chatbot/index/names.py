@@ -12,9 +12,10 @@ Only names count. A common word that the other language borrowed ("coronavirus",
 ("مشکل" and "muscle" have one skeleton). Matching every word cost TICO-19's
 COVID-19 pages recall@1 0.862 → 0.852 (Dari questions) and 0.884 → 0.876 (English
 ones). So an English word counts only where it is written as a name
-(:mod:`chatbot.text.names`): in the question, or, for an indexed word that a Dari
-question's word is spelled like, in the passages that hold it (``docs/retrieval.md``,
-"Names across scripts").
+(:mod:`chatbot.text.names`): capitalised inside a sentence of the question, or in
+the passages that hold it most (an indexed word a Dari question's word is spelled
+like, or a question's word typed in lower case); see ``docs/retrieval.md``, "Names
+across scripts".
 """
 
 import threading
