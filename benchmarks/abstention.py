@@ -3,7 +3,8 @@
 The rule (:mod:`chatbot.retrieval.abstention`) judges a question from a few numbers per
 language: its best passage's cosine, the question's baseline over the background texts,
 the passage's lead over its language's best passages, whether it is in the other
-language and whether it shares words with the question. This script asks every question
+language, whether it shares words with the question and whether its best sentence has
+the number the question asks for. This script asks every question
 of the retrieval benchmark's tasks (``benchmarks/retrieval.py``: same corpora, rows and
 cached indexes) through the product's Retriever and records those numbers. A rule is
 then replayed on the recording in milliseconds, through the rule's own
@@ -30,7 +31,7 @@ import itertools
 import json
 import logging
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -52,12 +53,13 @@ CHECKED_ONLY = ("tico19", "persianqa")
 """Datasets reported but left out of the grid's objective: the off-topic rows of TICO-19
 and PersianQA are on the corpus's own subject (COVID-19; the paragraph they were asked
 about), a check of the rule, not its calibration."""
-PARTS = ("dense", "baseline", "margin", "other_language", "lexical")
+PARTS = ("dense", "baseline", "margin", "other_language", "lexical", "gives_asked_number")
 GRID: dict[str, Sequence[float]] = {
     "baseline_weight": np.round(np.arange(0.8, 1.81, 0.1), 2).tolist(),
     "margin_weight": np.round(np.arange(0.0, 4.51, 0.5), 2).tolist(),
     "cross_lingual_lift": (0.0, 0.02, 0.04, 0.06, 0.08, 0.1),
     "lexical_lift": (0.0, 0.02, 0.04, 0.06, 0.08),
+    "answer_type_lift": (0.0, 0.02, 0.04, 0.06),
 }
 THRESHOLDS = np.round(np.arange(-0.3, 0.2001, 0.0025), 4)
 
@@ -77,6 +79,7 @@ class RecordingRule(AbstentionRule):
         question: np.ndarray,
         language: str,
         background: Background,
+        giving_asked_number: Collection[int] = (),
     ) -> bool:
         bests = best_passages(by_language)
         self.judgments.append(
@@ -88,9 +91,10 @@ class RecordingRule(AbstentionRule):
                 "margin": [b.margin for b in bests],
                 "other_language": [float(b.language != language) for b in bests],
                 "lexical": [b.lexical for b in bests],
+                "gives_asked_number": [float(b.chunk_id in giving_asked_number) for b in bests],
             }
         )
-        return super().answered(by_language, question, language, background)
+        return super().answered(by_language, question, language, background, giving_asked_number)
 
     def follow_up_fits(
         self,
@@ -162,6 +166,8 @@ def recording(args: argparse.Namespace, settings: RetrievalSettings) -> list[dic
                 f"{path} was recorded with other retrieval settings ({recorded}); "
                 "run again with --record"
             )
+        if len(lines) > 1 and any(part not in lines[1] for part in PARTS):
+            raise SystemExit(f"{path} lacks some of {PARTS}; run again with --record")
         benchmark.note(f"replaying {path} ({len(lines) - 1} questions)")
         return lines
     lines = record(args, settings)
@@ -219,6 +225,7 @@ class TaskEvidence:
             margin=parts["margin"],
             other_language=parts["other_language"],
             shares_words=parts["lexical"] >= rule.lexical_evidence,
+            gives_asked_number=parts["gives_asked_number"],
         ).max(axis=1)
         return np.where(self.follow_up_fits, best, -np.inf)
 

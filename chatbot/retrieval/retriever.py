@@ -22,7 +22,8 @@ How a question is answered:
    answer in the other language; the top chunks are returned with their best
    sentence as the highlight;
 6. an abstention rule (:mod:`chatbot.retrieval.abstention`) says whether anything
-   is relevant enough to count as an answer.
+   is relevant enough to count as an answer (a figure in the best sentence counts for
+   a question that asks for a number, :mod:`chatbot.retrieval.answer_type`).
 
 The index snapshot is swapped atomically when ``chatbot index`` publishes a new
 one (:meth:`Retriever.reload_if_changed`); a question in flight finishes on the
@@ -42,7 +43,8 @@ from chatbot.index import IndexError_, IndexSnapshot, load_snapshot
 from chatbot.index.lexical import Matches
 from chatbot.index.snapshot import current_snapshot_name
 from chatbot.index.store import ArticleRecord, ChunkRecord
-from chatbot.retrieval.abstention import AbstentionRule
+from chatbot.retrieval.abstention import AbstentionRule, best_passages
+from chatbot.retrieval.answer_type import asks_for_number, holds_number
 from chatbot.retrieval.conversation import search_text
 from chatbot.retrieval.question import earlier_questions, tidy_question
 from chatbot.retrieval.scoring import (
@@ -257,7 +259,8 @@ class Retriever:
         # own, "and in which year?" is as generic as a question gets), and a
         # follow-up's own words must fit the passages that judgment rests on.
         judged = {lang: judged for lang, (_, judged) in by_language.items()}
-        answered = rule.answered(judged, queries[0][0], language, loaded.background)
+        giving_number = self._giving_number(loaded, judged) if asks_for_number(question) else ()
+        answered = rule.answered(judged, queries[0][0], language, loaded.background, giving_number)
         if len(queries) > 1:
             answered = answered and rule.follow_up_fits(judged, queries[-1][0], loaded.background)
         ranked = without_copies(
@@ -268,6 +271,24 @@ class Retriever:
         )
         passages = self._passages(loaded, ranked, max(1, top_k))
         return RetrievalResult(question, language, answered, passages, loaded.number)
+
+    @staticmethod
+    def _giving_number(
+        snapshot: IndexSnapshot, judged: dict[str, list[Candidate]]
+    ) -> frozenset[int]:
+        """Of the passages the abstention rule judges, those whose best sentence (the
+        whole chunk where sentences are not scored) has a figure."""
+        bests = best_passages(judged)
+        rows = snapshot.store.chunks([best.chunk_id for best in bests])
+        giving = set()
+        for best in bests:
+            chunk = rows.get(best.chunk_id)
+            if chunk is None:
+                continue
+            start, end = best.best_sentence or (chunk.start, chunk.end)
+            if holds_number(chunk.text[start - chunk.start : end - chunk.start]):
+                giving.add(best.chunk_id)
+        return frozenset(giving)
 
     @staticmethod
     def _passages(snapshot: IndexSnapshot, ranked: list[Candidate], count: int) -> list[Passage]:

@@ -37,6 +37,8 @@ def test_relevance_weighs_baseline_lead_and_lifts():
     assert other_language - plain == pytest.approx(rule.cross_lingual_lift)
     shared_words = rule.relevance(candidate("en", 0.9, lexical=0.6), QUESTION, "en", background)
     assert shared_words - plain == pytest.approx(rule.lexical_lift)
+    number = rule.relevance(candidate("en", 0.9), QUESTION, "en", background, True)
+    assert number - plain == pytest.approx(rule.answer_type_lift)
 
 
 def test_combine_works_element_wise_as_benchmarks_replay_it():
@@ -49,6 +51,7 @@ def test_combine_works_element_wise_as_benchmarks_replay_it():
         "margin": np.array([0.0, 0.03, 0.01]),
         "other_language": np.array([False, True, True]),
         "shares_words": np.array([True, False, True]),
+        "gives_asked_number": np.array([False, True, True]),
     }
     together = rule.combine(**parts)
     one_by_one = [rule.combine(**{k: v[i].item() for k, v in parts.items()}) for i in range(3)]
@@ -86,14 +89,14 @@ def test_any_language_can_answer():
 
 
 def test_the_seeds_questions_are_answered_and_the_off_topic_ones_not(seeds_index, embedder):
-    """The shipped QA set on the real index: 54 of its 59 answerable questions are
-    answered (docs/retrieval.md); the five that are not are all English questions over
-    the Dari article (the English-to-Dari gap of the benchmark). At most five may miss
-    here. No off-topic question may pass, asked on its own or after
-    an on-topic question ("What about the weather there?" passed until the follow-up
-    check compared it with the part of the passage the conversation found rather than
-    with the passage's best sentence). Without the lead's weight fewer are answered at
-    the same threshold."""
+    """The shipped QA set on the real index: 58 of its 59 answerable questions are
+    answered (docs/retrieval.md); the one that is not is an English question over the
+    Dari article (the English-to-Dari gap of the benchmark). At most one may miss here.
+    No off-topic question may pass, asked on its own or after an on-topic question
+    ("What about the weather there?" passed until the follow-up check compared it with
+    the part of the passage the conversation found rather than with the passage's best
+    sentence). Without the lead's weight, or without the lift for a figure where the
+    question asks for a number, fewer are answered at the same threshold."""
     rows = load_rows(QA_FILE)
     answerable = [row for row in rows if row.source is not None]
     off_topic = [row for row in rows if row.source is None]
@@ -103,10 +106,11 @@ def test_the_seeds_questions_are_answered_and_the_off_topic_ones_not(seeds_index
         return sum(evaluate_row(retriever, row, 3).answered for row in chosen)
 
     rule = AbstentionRule()
-    assert answered(rule, answerable) >= len(answerable) - 5
+    assert answered(rule, answerable) >= len(answerable) - 1
     assert answered(rule, [row for row in off_topic if not row.history]) == 0
     assert answered(rule, [row for row in off_topic if row.history]) == 0
-    assert answered(replace(rule, margin_weight=0.0), answerable) < len(answerable) - 5
+    assert answered(replace(rule, margin_weight=0.0), answerable) < len(answerable) - 1
+    assert answered(replace(rule, answer_type_lift=0.0), answerable) < len(answerable) - 1
 
 
 def test_an_article_saved_twice_answers_what_it_answered_once(retriever, retriever_of_copies):

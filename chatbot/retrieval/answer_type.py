@@ -1,0 +1,45 @@
+"""Whether a question asks for a number, and whether a passage gives one.
+
+"How many countries made progress?" is answered by a sentence with a figure in it.
+When the passage the abstention rule judges has one where the question asks for one,
+that is evidence beyond the cosine (:attr:`AbstentionRule.answer_type_lift
+<chatbot.retrieval.abstention.AbstentionRule.answer_type_lift>`). It matters most for
+an English question over a Dari article: cross-language cosines are close together,
+so its answer leads the article's other passages by little.
+
+Only the wording of questions counts. Words that also start clauses in statements
+("when", and Dari "چند", which is also "a few") count only in a question: a text that
+ends in a question mark or starts with that word. "کی" is left out: in spoken Dari it
+is "who" as often as "when".
+"""
+
+import re
+
+from chatbot.text.normalize import normalize_for_matching
+
+_ALWAYS_NUMBER = re.compile(
+    r"\bhow (?:many|much|long|old|often|far)\b"
+    r"|\b(?:what|which) (?:year|percentage|percent|share|number|amount|date)\b"
+    r"|(?<!\w)(?:چقدر|چه (?:تعداد|مقدار|وقت|زمانی|سالی)|(?:کدام|چه) سال)(?!\w)"
+)
+"""Wordings that ask for a number wherever they stand, in matching form (lower case,
+Dari letters and digits unified)."""
+_NUMBER_IN_QUESTION = re.compile(r"(?<!\w)(?:when|چند)(?!\w)")
+_LEADING_NUMBER_WORD = re.compile(r"^(?:(?:and|but|so|و|پس) )?(?:when|چند)(?!\w)")
+_QUESTION_MARKS = ("?", "؟")
+_WORD = re.compile(r"\w+")
+
+
+def asks_for_number(question: str) -> bool:
+    """True when ``question`` asks how many, how much, when or in which year."""
+    text = " ".join(normalize_for_matching(question).split())
+    if _ALWAYS_NUMBER.search(text):
+        return True
+    if not _NUMBER_IN_QUESTION.search(text):
+        return False
+    return question.rstrip().endswith(_QUESTION_MARKS) or bool(_LEADING_NUMBER_WORD.match(text))
+
+
+def holds_number(text: str) -> bool:
+    """True when ``text`` has a figure, in Latin or Persian digits."""
+    return any(word.isdigit() for word in _WORD.findall(normalize_for_matching(text)))

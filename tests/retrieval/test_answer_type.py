@@ -1,0 +1,54 @@
+"""Which questions ask for a number, and which passages give one."""
+
+import pytest
+
+from chatbot.retrieval.answer_type import asks_for_number, holds_number
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many countries are party to the anti-trafficking protocol?",
+        "how much did the Cuban regime earn",
+        "And in which year was that?",
+        "When did the Trafficking Victims Protection Act take effect?",
+        "when did the act take effect",
+        "رژیم كيوبا از صادرات خدمات طبی چقدر درآمد داشت؟",  # Arabic kaf and yeh
+        "و در چند سال؟",
+        "چند کشور پیشرفت کردند",
+        "در چه سالی این قانون تصویب شد",
+    ],
+)
+def test_questions_that_ask_for_a_number(question):
+    assert asks_for_number(question)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is the capital of France?",
+        "Which country led the fight for the tenth year?",
+        "What does the report say about the Taliban?",
+        # "when" and "چند" ("a few") also open clauses in statements
+        "Iran saw its worst air disaster in years when an airliner crashed.",
+        "یک پیش‌نویس به چاپخانه‌ای که چند بلوک دورتر بود فرستاده شد.",
+        "چندین کشور پیشرفت کردند؟",  # "several", not "how many"
+        "کی رئیس جمهور است؟",  # spoken "who", as often as "when"
+    ],
+)
+def test_questions_and_statements_that_do_not(text):
+    assert not asks_for_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "has_figure"),
+    [
+        ("Only 33 of 188 countries made progress.", True),
+        ("تنها ۳۳ کشور از ۱۸۸ کشور پیشرفت داشتند.", True),
+        ("It generated $4.9 billion.", True),
+        ("The report names Cuba and North Korea.", False),
+        ("گزارش از طالبان نام می‌برد.", False),
+    ],
+)
+def test_a_passage_gives_a_number_when_it_has_a_figure(text, has_figure):
+    assert holds_number(text) is has_figure
