@@ -18,7 +18,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/abstention.py --features /tmp/evidence.jsonl \\
         --set abstention.threshold=-0.05 --set abstention.margin_weight=3
 
-The first run records (about 5 minutes on 2 cores with cached indexes) and writes the
+The first run records (5-13 minutes on 2 cores with cached indexes) and writes the
 file; later runs replay it. ``--record`` records again (after a change to retrieval or
 to the rule's ``background_top``, which the recording depends on). Tables go to stdout,
 progress to stderr.
