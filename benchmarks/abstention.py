@@ -16,7 +16,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/abstention.py --features /tmp/evidence.jsonl
     .venv/bin/python benchmarks/abstention.py --features /tmp/evidence.jsonl --grid
     .venv/bin/python benchmarks/abstention.py --features /tmp/evidence.jsonl \\
-        --set abstention.threshold=-0.05 --set abstention.margin_weight=3
+        --set abstention.threshold=0.17 --set abstention.margin_weight=3
 
 The first run records (5-13 minutes on 2 cores with cached indexes) and writes the
 file; later runs replay it. ``--record`` records again (after a change to retrieval or

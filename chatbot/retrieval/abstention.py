@@ -135,6 +135,7 @@ class AbstentionRule:
         giving_asked_number: Collection[int] = (),
     ) -> bool:
         """True when some language's best passage is relevant enough.
+
         ``giving_asked_number``: the chunks that give the number the question asks for
         (:func:`chatbot.retrieval.answer_type.asks_for_number`; empty when it asks for
         none)."""
