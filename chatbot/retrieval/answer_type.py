@@ -16,6 +16,7 @@ is "who" as often as "when".
 import re
 
 from chatbot.text.normalize import normalize_for_matching
+from chatbot.text.tokens import tokenize
 
 _ALWAYS_NUMBER = re.compile(
     r"\bhow (?:many|much|long|old|often|far)\b"
@@ -27,7 +28,6 @@ Dari letters and digits unified)."""
 _NUMBER_IN_QUESTION = re.compile(r"(?<!\w)(?:when|چند)(?!\w)")
 _LEADING_NUMBER_WORD = re.compile(r"^(?:(?:and|but|so|و|پس) )?(?:when|چند)(?!\w)")
 _QUESTION_MARKS = ("?", "؟")
-_WORD = re.compile(r"\w+")
 
 
 def asks_for_number(question: str) -> bool:
@@ -41,5 +41,7 @@ def asks_for_number(question: str) -> bool:
 
 
 def holds_number(text: str) -> bool:
-    """True when ``text`` has a figure, in Latin or Persian digits."""
-    return any(word.isdigit() for word in _WORD.findall(normalize_for_matching(text)))
+    """True when ``text`` has a figure, in Latin or Persian digits: the test that
+    lexical matching uses for a question's numbers (:class:`LexicalEvidence
+    <chatbot.retrieval.retriever.LexicalEvidence>`)."""
+    return any(word.isdigit() for word in tokenize(text))
