@@ -35,3 +35,19 @@ def test_sentence_spans_in_both_scripts():
         "در این گزارش آمده است.",
         "آیا درست است؟",
     ]
+
+
+def test_an_abbreviation_does_not_end_a_sentence():
+    """The seeds' "On July 1, the U.S. State Department issued…" was cut after "U.S."."""
+    text = (
+        "On July 1, the U.S. State Department issued its annual report. "
+        "Dr. Smith met J. R. R. Tolkien in St. Petersburg. "
+        "The talks went well in the U.S.\nA new line starts a new sentence here."
+    )
+    spans = [text[s:e] for s, e in sentence_spans(text)]
+    assert spans == [
+        "On July 1, the U.S. State Department issued its annual report.",
+        "Dr. Smith met J. R. R. Tolkien in St. Petersburg.",
+        "The talks went well in the U.S.",
+        "A new line starts a new sentence here.",
+    ]
