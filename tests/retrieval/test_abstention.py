@@ -90,14 +90,15 @@ def test_any_language_can_answer():
 
 
 def test_the_seeds_questions_are_answered_and_the_off_topic_ones_not(seeds_index, embedder):
-    """The shipped QA set on the real index: 58 of its 59 answerable questions are
-    answered (docs/retrieval.md); the one that is not is an English question over the
-    Dari article (the English-to-Dari gap of the benchmark). At most one may miss here.
-    No off-topic question may pass, asked on its own or after an on-topic question
-    ("What about the weather there?" passed until the follow-up check compared it with
-    the part of the passage the conversation found rather than with the passage's best
-    sentence). Without the lead's weight, or without the lift for a figure where the
-    question asks for a number, fewer are answered at the same threshold."""
+    """The shipped QA set on the real index: 89 of its 94 answerable questions are
+    answered (docs/retrieval.md); those that are not are cross-language questions over
+    a corpus on one subject, whose answer stands out little from the passages around
+    it. At most five may miss here. No off-topic question may pass, asked on its own or
+    after an on-topic question ("What about the weather there?" passed until the
+    follow-up check compared it with the part of the passage the conversation found
+    rather than with the passage's best sentence). Without the lead's weight, or without
+    the lift for a figure where the question asks for a number, fewer are answered at
+    the same threshold."""
     rows = load_rows(QA_FILE)
     answerable = [row for row in rows if row.source is not None]
     off_topic = [row for row in rows if row.source is None]
@@ -107,18 +108,19 @@ def test_the_seeds_questions_are_answered_and_the_off_topic_ones_not(seeds_index
         return sum(evaluate_row(retriever, row, 3).answered for row in chosen)
 
     rule = AbstentionRule()
-    assert answered(rule, answerable) >= len(answerable) - 1
+    found = answered(rule, answerable)
+    assert found >= len(answerable) - 5
     assert answered(rule, [row for row in off_topic if not row.history]) == 0
     assert answered(rule, [row for row in off_topic if row.history]) == 0
-    assert answered(replace(rule, margin_weight=0.0), answerable) < len(answerable) - 1
-    assert answered(replace(rule, answer_type_lift=0.0), answerable) < len(answerable) - 1
+    assert answered(replace(rule, margin_weight=0.0), answerable) < found
+    assert answered(replace(rule, answer_type_lift=0.0), answerable) < found
 
 
 def test_an_article_saved_twice_answers_what_it_answered_once(retriever, retriever_of_copies):
     """An answer's passage must stand out from the others, but not from its own copy:
     with the English and the Dari 2025 articles each saved a second time, the seeds
     questions get the verdicts they get without the copies (before copies were told
-    apart, 10 of the 59 answerable ones went unanswered instead of 5)."""
+    apart, 10 of the 59 answerable ones it had then went unanswered instead of 5)."""
     changed = [
         row.id
         for row in load_rows(QA_FILE)
