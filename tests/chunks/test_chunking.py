@@ -1,3 +1,5 @@
+import pytest
+
 from chatbot.articles import read_articles
 from chatbot.chunks import ChunkingSettings, chunk_article, sentence_spans
 from chatbot.text.articles import prepare_articles
@@ -26,28 +28,30 @@ def test_persian_punctuation_splits_a_long_dari_paragraph(embedder):
     assert all(c.text.endswith("؟") for c in chunks)
 
 
-def test_sentence_spans_in_both_scripts():
-    text = "First sentence here. Second one follows! در این گزارش آمده است. آیا درست است؟"
-    spans = [text[s:e] for s, e in sentence_spans(text)]
-    assert spans == [
-        "First sentence here.",
-        "Second one follows!",
-        "در این گزارش آمده است.",
-        "آیا درست است؟",
-    ]
+SENTENCES_IN_BOTH_SCRIPTS = [
+    "First sentence here.",
+    "Second one follows!",
+    "در این گزارش آمده است.",
+    "آیا درست است؟",
+]
+ABBREVIATIONS = [  # the seeds' "On July 1, the U.S. State Department…" was cut after "U.S."
+    "On July 1, the U.S. State Department issued its annual report.",
+    "Dr. Smith met J. R. R. Tolkien in St. Petersburg.",
+    "The talks went well in the U.S.",
+]
 
 
-def test_an_abbreviation_does_not_end_a_sentence():
-    """The seeds' "On July 1, the U.S. State Department issued…" was cut after "U.S."."""
-    text = (
-        "On July 1, the U.S. State Department issued its annual report. "
-        "Dr. Smith met J. R. R. Tolkien in St. Petersburg. "
-        "The talks went well in the U.S.\nA new line starts a new sentence here."
-    )
-    spans = [text[s:e] for s, e in sentence_spans(text)]
-    assert spans == [
-        "On July 1, the U.S. State Department issued its annual report.",
-        "Dr. Smith met J. R. R. Tolkien in St. Petersburg.",
-        "The talks went well in the U.S.",
-        "A new line starts a new sentence here.",
-    ]
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (" ".join(SENTENCES_IN_BOTH_SCRIPTS), SENTENCES_IN_BOTH_SCRIPTS),
+        # an abbreviation's full stop ends no sentence, but a line break still does
+        (
+            " ".join(ABBREVIATIONS) + "\nA new line starts here.",
+            [*ABBREVIATIONS, "A new line starts here."],
+        ),
+    ],
+    ids=["both scripts", "abbreviations"],
+)
+def test_sentence_spans(text: str, sentences: list[str]) -> None:
+    assert [text[s:e] for s, e in sentence_spans(text)] == sentences
