@@ -33,9 +33,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if end <= start:
             continue
         abbreviated = bool(_ABBREVIATION.search(text, max(0, start - 1), end))
-        same_line = spans and text[spans[-1][1] : start].strip(" \t") == ""
+        between = text[spans[-1][1] : start] if spans else None
         fragment = end - start < MIN_SENTENCE_CHARS and not abbreviated  # "Dr." opens one
-        if same_line and (continues or fragment):
+        if between is not None and (
+            (fragment and not between.strip()) or (continues and not between.strip(" \t"))
+        ):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
