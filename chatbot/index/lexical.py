@@ -233,6 +233,13 @@ class LexicalIndex:
                 words.update(segment.vocab_dict)
         return words
 
+    def holds(self, word: str) -> bool:
+        """Whether ``word`` (matching form) is indexed, in the base or the delta."""
+        return any(
+            segment is not None and word in segment.vocab_dict
+            for segment in (self._base, self._delta)
+        )
+
     def best_chunks(self, matches: "Matches", language: str, count: int) -> list[int]:
         """Chunk ids of the (at most) ``count`` best-scoring ``matches`` in ``language``."""
         if language not in self.language_names or count < 1:

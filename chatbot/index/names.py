@@ -15,7 +15,9 @@ ones). So an English word counts only where it is written as a name
 (:mod:`chatbot.text.names`): capitalised inside a sentence of the question, or in
 the passages that hold it most (an indexed word a Dari question's word is spelled
 like, or a question's word typed in lower case); see ``docs/retrieval.md``, "Names
-across scripts".
+across scripts". Country names are matched from their names in both languages as well
+(:mod:`chatbot.text.countries`): many are too short for a skeleton ("Iran", "ایران")
+or translated ("North Korea", "کوریای شمالی").
 """
 
 import threading
@@ -23,6 +25,7 @@ from collections.abc import Iterable
 
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.store import MetadataStore
+from chatbot.text.countries import countries_in_other_language
 from chatbot.text.names import capitalised_words, written_as_name
 from chatbot.text.skeleton import skeleton, skeletons
 from chatbot.text.tokens import tokenize
@@ -74,7 +77,22 @@ class NameIndex:
                 for indexed, script in spelled_alike
                 if script == "arabic" or self.is_name(indexed)
             ]
-        return alike
+        for word in countries_in_other_language(question):
+            alike += self._spelled_like(word)
+        return list(dict.fromkeys(alike))
+
+    def _spelled_like(self, word: str) -> list[str]:
+        """The indexed words that are ``word`` or spell it another way in its script
+        (same skeleton): the Afghan "فلیپین" for CLDR's "فیلیپین"."""
+        found = [word] if self._lexical.holds(word) else []
+        key = skeleton(word)
+        if key is not None:
+            found += [
+                indexed
+                for indexed, script in self._by_skeleton.get(key.consonants, ())
+                if script == key.script and indexed != word
+            ]
+        return found
 
     def is_name(self, word: str) -> bool:
         """Whether the Latin ``word`` is written as a name in the passages where it

@@ -39,3 +39,22 @@ def test_names_are_matched_across_scripts_and_borrowed_words_are_not(tmp_path: P
     update_index(articles, index, embedder)
     names = load_snapshot(index).names
     assert names.in_other_script("طالبان و افغانستان") == ["taliban", "afghanistan"]
+
+
+def test_country_names_are_matched_however_short_or_translated(tmp_path: Path, embedder):
+    """Short names have too few consonants for a skeleton and some are translated; the
+    Afghan spelling of a name is found from CLDR's."""
+    articles, index = tmp_path / "articles", tmp_path / "index"
+    articles.mkdir()
+    (articles / "en.txt").write_text(
+        "The list\n\nIn North Korea and Cuba, prisoners are forced to work.\n", encoding="utf-8"
+    )
+    (articles / "prs.txt").write_text(
+        "فهرست\n\nایران و فلیپین در این فهرست شامل اند.\n", encoding="utf-8"
+    )
+    update_index(articles, index, embedder)
+    names = load_snapshot(index).names
+
+    assert names.in_other_script("Is Iran on the list?") == ["ایران"]
+    assert "فلیپین" in names.in_other_script("What about the Philippines?")
+    assert names.in_other_script("در کوریای شمالی و کیوبا چه؟") == ["north", "korea", "cuba"]
