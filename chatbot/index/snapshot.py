@@ -28,6 +28,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from chatbot.index.background import Background, read_background
 from chatbot.index.checksums import verify_checksums
 from chatbot.index.errors import (
@@ -64,6 +66,9 @@ class IndexSnapshot:
     lexical: LexicalIndex
     background: Background
     names: NameIndex
+    language_means: dict[str, np.ndarray]
+    """Per article language, the mean whole-chunk vector
+    (:meth:`~chatbot.index.store.MetadataStore.language_means`)."""
 
     @property
     def number(self) -> int:
@@ -152,13 +157,15 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
     lexical = LexicalIndex.load(folder)
     background = read_background(folder)
     store = open_store(index_dir, read_only=True)
+    number = snapshot_number(name)
     try:
-        _check_counts(folder, store.live_chunk_counts(snapshot_number(name)), vectors, lexical)
+        _check_counts(folder, store.live_chunk_counts(number), vectors, lexical)
+        means = store.language_means(number, manifest.dimension)
     except BaseException:
         store.close()
         raise
     names = NameIndex(lexical, store)
-    return IndexSnapshot(name, folder, manifest, store, vectors, lexical, background, names)
+    return IndexSnapshot(name, folder, manifest, store, vectors, lexical, background, names, means)
 
 
 def _check_counts(

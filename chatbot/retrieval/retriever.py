@@ -52,6 +52,7 @@ from chatbot.retrieval.scoring import (
     CandidatePool,
     copies_among,
     match_units,
+    shifted_toward,
     without_copies,
 )
 from chatbot.text.language import Language, detect_language
@@ -75,11 +76,18 @@ class RetrievalSettings:
     passage in the question's language. Words an English question shares with a Dari
     passage are mostly stray Latin letters and abbreviations, not evidence, so a
     passage in the other language gets none."""
-    cross_lingual_offset: float = 0.06
-    """Added to the cosine of a passage in another language than the question. e5
-    scores passages in the question's own language higher whatever they say; with
+    cross_lingual_offset: float = 0.045
+    """Added to the ranking score of a passage in another language than the question.
+    e5 scores passages in the question's own language higher whatever they say; with
     this offset all passages go into one ranking (FLORES mixed-language index R@1 0.984
-    with interleaved per-language lists, 0.993 with the offset; ``docs/retrieval.md``)."""
+    with interleaved per-language lists, 0.993 with the offset; ``docs/retrieval.md``).
+    It makes up for the language on average; :attr:`language_shift` per passage."""
+    language_shift: float = 0.3
+    """How far the question's vector moves toward the other language's mean chunk
+    vector when passages in that language are ranked
+    (:func:`~chatbot.retrieval.scoring.shifted_toward`); 0 turns it off. Only an index
+    with articles in both languages has the two means; the cosine shown and the
+    abstention rule's evidence stay unshifted."""
     number_weight: float = 0.03
     """Weight of the shared numbers (BM25 of the question's numbers, scaled to 0..1)
     added to the cosine of a passage in another language than the question."""
@@ -390,6 +398,15 @@ class Retriever:
             lifts = settings.number_weight * numbers + settings.name_weight * names
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
         units = match_units(stored, vectors, settings.sentence_units)
+        means, shift = snapshot.language_means, settings.language_shift
+        shifted = [
+            shifted_toward(vector, asked, language, means, shift) for vector, asked in queries
+        ]
+        ranking = (
+            units
+            if all(a is b for a, b in zip(shifted, vectors, strict=True))
+            else match_units(stored, shifted, settings.sentence_units)
+        )
         pool = CandidatePool(
             language,
             ordered,
@@ -404,6 +421,7 @@ class Retriever:
         ranked = pool.candidates(
             {chunk_id: sum(scores) / len(scores) for chunk_id, scores in units.best.items()},
             settings.cross_lingual_offset * sum(other_language) / len(queries),
+            {chunk_id: sum(scores) / len(scores) for chunk_id, scores in ranking.best.items()},
         )
         if len(queries) == 1:
             return ranked, ranked

@@ -29,7 +29,9 @@ class Candidate:
     """BM25 score for the question's words scaled by their best BM25 score (0..1)."""
     fused: float
     """The ranking score: ``dense`` plus the lexical weight times ``lexical`` for a
-    passage in the question's language, plus the cross-language offset otherwise."""
+    passage in the question's language; for a passage in another language, the cosine
+    with the question shifted toward that language (:func:`shifted_toward`) plus the
+    cross-language offset and the lifts of shared numbers and names."""
     margin: float
     """The passage's lead: ``dense`` over the mean of the best *other* passages of its
     language (0 when it has none)."""
@@ -99,9 +101,15 @@ class CandidatePool:
     """Per chunk, its copies among ``chunk_ids`` (:func:`copies_among`): left out of
     the others its margin is taken over."""
 
-    def candidates(self, dense: Mapping[int, float], offset: float) -> list[Candidate]:
-        """The chunks scored ``dense`` as candidates, best first, with ``offset`` added
-        to their ranking score."""
+    def candidates(
+        self,
+        dense: Mapping[int, float],
+        offset: float,
+        ranking: Mapping[int, float] | None = None,
+    ) -> list[Candidate]:
+        """The chunks scored ``dense`` as candidates, best first. Their ranking score
+        starts from ``ranking`` (default: ``dense``), with ``offset`` added."""
+        ranking = dense if ranking is None else ranking
         best_first = sorted(dense.items(), key=lambda item: -item[1])
         found = []
         for row, chunk_id in enumerate(self.chunk_ids):
@@ -114,7 +122,7 @@ class CandidatePool:
                     language=self.language,
                     dense=score,
                     lexical=float(self.word_share[row]),
-                    fused=score + float(self.lifts[row]) + offset,
+                    fused=ranking[chunk_id] + float(self.lifts[row]) + offset,
                     margin=lead(score, self._others(chunk_id, best_first)),
                     best_sentence=self.units.highlight.get(chunk_id),
                     own=self.units.own[chunk_id],
@@ -136,6 +144,24 @@ class CandidatePool:
                 others.append(score)
                 seen |= {other} | self.copies.get(other, frozenset())
         return others
+
+
+def shifted_toward(
+    vector: np.ndarray, asked_in: str, language: str, means: Mapping[str, np.ndarray], weight: float
+) -> np.ndarray:
+    """A question's ``vector`` for scoring passages in ``language`` when it was asked in
+    ``asked_in``: moved by ``weight`` times the difference of the two languages' mean
+    chunk vectors (``means``), so that a unit scores its cosine with the question plus
+    ``weight`` times how far it lies toward its own language. Unchanged for the
+    question's own language, or when the index lacks one of the two.
+
+    e5 scores a passage in the question's own language higher whatever it says. A fixed
+    offset makes up for that on average, but passages differ in how much of their
+    language they carry: a sentence of names and figures little, a quotation much. The
+    direction between the two languages' means measures it per passage."""
+    if asked_in == language or asked_in not in means or language not in means:
+        return vector
+    return vector + weight * (means[language] - means[asked_in])
 
 
 def without_copies(ranked: Iterable[Candidate]) -> list[Candidate]:

@@ -10,6 +10,7 @@ from filelock import FileLock
 
 from chatbot.chunks import ChunkingSettings
 from chatbot.index import IndexMissingError, load_snapshot
+from chatbot.index import store as store_module
 from chatbot.index.builder import IndexBusyError, update_index
 from chatbot.index.errors import IndexCorruptError, IndexStorageError
 from chatbot.index.snapshot import LOCK_FILE, SNAPSHOTS_DIR, current_snapshot_name
@@ -358,3 +359,24 @@ def test_an_index_file_this_user_may_not_read_is_not_called_damaged(
     assert result.stdout.startswith("IndexStorageError"), result.stdout + result.stderr
     assert str(path) in result.stdout
     assert "can read" in result.stdout and "rebuild would not help" in result.stdout
+
+
+def test_each_language_has_the_mean_of_its_live_chunk_vectors(
+    tmp_path: Path, embedder, monkeypatch
+):
+    monkeypatch.setattr(store_module, "_MEAN_BATCH", 2)  # a language spans several batches
+    articles, index_dir = tmp_path / "articles", tmp_path / "index"
+    articles.mkdir()
+    for name in (EN_2025, EN_2021, PRS_2025):
+        shutil.copy(SEEDS / name, articles)
+    update_index(articles, index_dir, embedder)
+    snapshot = load_snapshot(index_dir)
+    for language in ("en", "prs"):
+        _, matrix = snapshot.store.all_chunk_vectors(snapshot.number, language, embedder.dimension)
+        assert len(matrix) > 2
+        assert snapshot.language_means[language] == pytest.approx(matrix.mean(0), abs=1e-6)
+    snapshot.close()
+
+    (articles / PRS_2025).unlink()
+    update_index(articles, index_dir, embedder)
+    assert set(load_snapshot(index_dir).language_means) == {"en"}

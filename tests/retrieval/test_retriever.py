@@ -97,10 +97,11 @@ def test_a_name_written_in_the_other_script_lifts_its_passage(retriever, seeds_i
     without = Retriever(seeds_index, embedder, RetrievalSettings(name_weight=0))
     assert not found(top(without, "و در کمبودیا چه؟", earlier), EN_2025, cambodia, within=3)
 
-    # and back: the Dari list of countries names Afghanistan
-    question = "Is Afghanistan on the list of countries with state-sponsored trafficking?"
-    assert found(top(retriever, question), PRS_2025, "افغانستان، بلاروس")
-    assert not found(top(without, question), PRS_2025, "افغانستان، بلاروس")
+    # and back: the Dari list of countries names Cuba, too short a name for a skeleton
+    # (its Dari spelling comes from CLDR's country names): 2nd, 4th without names
+    question = "Is Cuba on the list of countries with a trafficking policy?"
+    assert found(top(retriever, question), PRS_2025, "افغانستان، بلاروس", within=2)
+    assert not found(top(without, question), PRS_2025, "افغانستان، بلاروس", within=3)
 
     # names count from the question's own words, not from the turn it follows
     laws = "And how many countries have comprehensive anti-trafficking laws?"

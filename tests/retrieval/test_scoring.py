@@ -11,6 +11,7 @@ from chatbot.retrieval.scoring import (
     copies_among,
     lead,
     match_units,
+    shifted_toward,
     without_copies,
 )
 
@@ -89,6 +90,38 @@ def test_candidates_rank_on_the_fused_score_and_keep_their_margin(
     assert [c.margin for c in found] == pytest.approx([0.6 - 0.9, 0.9 - 0.6])
     assert [c.best_sentence for c in found] == [(100, 110), (0, 10)]
     assert found[1].lexical == 0.0 and found[0].lexical == 1.0
+
+
+def test_the_ranking_may_start_from_other_scores_than_the_cosine(
+    stored: ScoringVectors,
+) -> None:
+    """The language-shifted scores rank; the cosine and the lead stay the question's."""
+    pool = CandidatePool(
+        language="prs",
+        chunk_ids=[1, 2],
+        word_share=np.zeros(2),
+        lifts=np.zeros(2),
+        units=match_units(stored, [TOPIC], sentence_units=True),
+        background_top=5,
+        copies={},
+    )
+    found = pool.candidates({1: 0.9, 2: 0.8}, offset=0.05, ranking={1: 0.92, 2: 0.95})
+    assert [c.chunk_id for c in found] == [2, 1]
+    assert [c.fused for c in found] == pytest.approx([1.0, 0.97])
+    assert [c.dense for c in found] == pytest.approx([0.8, 0.9])
+    assert [c.margin for c in found] == pytest.approx([-0.1, 0.1])
+
+
+def test_a_question_is_shifted_toward_the_other_language_only() -> None:
+    means = {"en": unit(1, 0, 0), "prs": unit(0, 1, 0)}
+    question = unit(1, 1, 1)
+    assert shifted_toward(question, "en", "en", means, 0.5) is question
+    assert shifted_toward(question, "de", "prs", means, 0.5) is question  # no German mean
+    shifted = shifted_toward(question, "en", "prs", means, 0.5)
+    # a Dari unit gains half of how far it leans toward Dari rather than English
+    leaning, neutral = unit(0, 1, 1), unit(0, 0, 1)
+    assert leaning @ shifted == pytest.approx(leaning @ question + 0.5 * (leaning[1] - leaning[0]))
+    assert neutral @ shifted == pytest.approx(neutral @ question)
 
 
 def test_a_lead_is_taken_over_the_other_scores() -> None:
