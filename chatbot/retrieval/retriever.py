@@ -17,10 +17,11 @@ How a question is answered:
    one its numbers, and its names as the other script writes them ("کمبودیا" for
    "Cambodia", :mod:`chatbot.index.names`); steps 3 and 4 run per article language;
 5. the candidates of all languages go into one ranking, where a passage in another
-   language than the question gets a fixed offset: the model scores passages in the
-   question's own language higher whatever they say, which would otherwise hide the
-   answer in the other language; the top chunks are returned with their best
-   sentence as the highlight;
+   language than the question is scored with the question shifted toward that
+   language (:func:`~chatbot.retrieval.scoring.shifted_toward`) and gets a fixed
+   offset: the model scores passages in the question's own language higher whatever
+   they say, which would otherwise hide the answer in the other language; the top
+   chunks are returned with their best sentence as the highlight;
 6. an abstention rule (:mod:`chatbot.retrieval.abstention`) says whether anything
    is relevant enough to count as an answer (a figure in the best sentence counts for
    a question that asks for a number, :mod:`chatbot.retrieval.answer_type`).
