@@ -152,14 +152,15 @@ def shifted_toward(
     """A question's ``vector`` for scoring passages in ``language`` when it was asked in
     ``asked_in``: moved by ``weight`` times the difference of the two languages' mean
     chunk vectors (``means``), so that a unit scores its cosine with the question plus
-    ``weight`` times how far it lies toward its own language. Unchanged for the
-    question's own language, or when the index lacks one of the two.
+    ``weight`` times how far it lies toward its own language. Unchanged (the same
+    array) for the question's own language, a weight of 0, or an index that lacks one
+    of the two.
 
     e5 scores a passage in the question's own language higher whatever it says. A fixed
     offset makes up for that on average, but passages differ in how much of their
-    language they carry: a sentence of names and figures little, a quotation much. The
-    direction between the two languages' means measures it per passage."""
-    if asked_in == language or asked_in not in means or language not in means:
+    language they carry; the direction between the two languages' means measures it
+    per passage (``docs/retrieval.md``, "Current defaults")."""
+    if not weight or asked_in == language or asked_in not in means or language not in means:
         return vector
     return vector + weight * (means[language] - means[asked_in])
 

@@ -117,6 +117,7 @@ def test_a_question_is_shifted_toward_the_other_language_only() -> None:
     question = unit(1, 1, 1)
     assert shifted_toward(question, "en", "en", means, 0.5) is question
     assert shifted_toward(question, "de", "prs", means, 0.5) is question  # no German mean
+    assert shifted_toward(question, "en", "prs", means, 0.0) is question
     shifted = shifted_toward(question, "en", "prs", means, 0.5)
     # a Dari unit gains half of how far it leans toward Dari rather than English
     leaning, neutral = unit(0, 1, 1), unit(0, 0, 1)
