@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock, Timeout
 
 from chatbot.articles import FileEntry, SkippedFile, read_article, scan_articles
@@ -32,6 +33,7 @@ from chatbot.index.errors import (
     IndexStorageError,
     store_failure,
 )
+from chatbot.index.language_sums import LanguageSums
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.manifest import Manifest
 from chatbot.index.snapshot import (
@@ -349,9 +351,11 @@ class _Run:
             else LanguageVectors(self.embedder.dimension)
         )
         vectors.remove(removed_ids)
+        added: list[tuple[str, np.ndarray]] = []
         row = 0
         for language, ids in added_ids:
-            vectors.add(language, ids, embedded[row : row + len(ids)])
+            added.append((language, embedded[row : row + len(ids)]))
+            vectors.add(language, ids, added[-1][1])
             row += len(ids)
         for language in vectors.languages():
             kind = chosen_kind(len(vectors[language]))
@@ -359,11 +363,14 @@ class _Run:
                 ids, matrix = store.all_chunk_vectors(number, language, self.embedder.dimension)
                 vectors[language] = VectorIndex.build(self.embedder.dimension, ids, matrix, kind)
         lexical = self._lexical(store, number, base_name)
-        plan.report.snapshot = self._publish(number, vectors, lexical)
+        sums = self._language_sums(store, number, base_name, removed_ids, added)
+        plan.report.snapshot = self._publish(number, vectors, lexical, sums)
         remove_stale_snapshots(self.index_dir)
         store.collect_garbage(number - KEEP_PREVIOUS)
 
-    def _publish(self, number: int, vectors: LanguageVectors, lexical: LexicalIndex) -> str:
+    def _publish(
+        self, number: int, vectors: LanguageVectors, lexical: LexicalIndex, sums: LanguageSums
+    ) -> str:
         """Write snapshot ``number``'s files and make it live; returns its name. A write
         that fails (disk full, no permission) leaves the live snapshot as it was, and
         removes what it wrote unless it was published already."""
@@ -372,6 +379,7 @@ class _Run:
             name, folder = new_snapshot_folder(self.index_dir, number)
             vectors.save(folder)
             lexical.save(folder)
+            sums.save(folder)
             write_background(folder, self.embedder, self._same_embedder_snapshot())
             self.manifest.write(folder)
             write_checksums(folder)
@@ -385,6 +393,26 @@ class _Run:
                 f"free some space on that disk and make sure the folder is writable, {AGAIN_HINT}"
             ) from error
         return name
+
+    def _language_sums(
+        self,
+        store: MetadataStore,
+        number: int,
+        base_name: str | None,
+        removed_ids: list[int],
+        added: list[tuple[str, np.ndarray]],
+    ) -> LanguageSums:
+        """Snapshot ``number``'s vector sums: the previous snapshot's, less the removed
+        chunks, plus the ``added`` chunk vectors by language. Counted from the store
+        instead for a first build, a rebuild, or a previous snapshot that kept none."""
+        dimension = self.embedder.dimension
+        sums = LanguageSums.read(self.index_dir / SNAPSHOTS_DIR / base_name) if base_name else None
+        if sums is None:
+            return store.language_sums(dimension, number)
+        sums.subtract(store.language_sums(dimension, chunk_ids=removed_ids))
+        for language, vectors in added:
+            sums.add(language, vectors)
+        return sums
 
     def _lexical(self, store: MetadataStore, number: int, base_name: str | None) -> LexicalIndex:
         """The BM25 index of snapshot ``number``: the previous one's base with a new

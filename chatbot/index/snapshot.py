@@ -40,6 +40,7 @@ from chatbot.index.errors import (
     store_failure,
     unreadable,
 )
+from chatbot.index.language_sums import LanguageSums
 from chatbot.index.lexical import LEXICAL_DIR, LexicalIndex
 from chatbot.index.manifest import Manifest
 from chatbot.index.names import NameIndex
@@ -67,8 +68,7 @@ class IndexSnapshot:
     background: Background
     names: NameIndex
     language_means: dict[str, np.ndarray]
-    """Per article language, the mean whole-chunk vector
-    (:meth:`~chatbot.index.store.MetadataStore.language_means`)."""
+    """Per article language, the mean whole-chunk vector (:mod:`chatbot.index.language_sums`)."""
 
     @property
     def number(self) -> int:
@@ -160,11 +160,13 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
     number = snapshot_number(name)
     try:
         _check_counts(folder, store.live_chunk_counts(number), vectors, lexical)
-        means = store.language_means(number, manifest.dimension)
+        # a snapshot written before the sums were kept has them counted now
+        sums = LanguageSums.read(folder) or store.language_sums(manifest.dimension, number)
     except BaseException:
         store.close()
         raise
     names = NameIndex(lexical, store)
+    means = sums.means()
     return IndexSnapshot(name, folder, manifest, store, vectors, lexical, background, names, means)
 
 

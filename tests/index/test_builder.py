@@ -12,7 +12,9 @@ from chatbot.chunks import ChunkingSettings
 from chatbot.index import IndexMissingError, load_snapshot
 from chatbot.index import store as store_module
 from chatbot.index.builder import IndexBusyError, update_index
+from chatbot.index.checksums import write_checksums
 from chatbot.index.errors import IndexCorruptError, IndexStorageError
+from chatbot.index.language_sums import LANGUAGES_FILE, SUMS_FILE
 from chatbot.index.snapshot import LOCK_FILE, SNAPSHOTS_DIR, current_snapshot_name
 from chatbot.index.store import STORE_FILE
 from chatbot.retrieval import Retriever
@@ -52,6 +54,12 @@ def assert_same_as_rebuild(articles: Path, index_dir: Path, tmp_path: Path, embe
     fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
     update_index(articles, fresh, embedder, rebuild=True)
     assert contents(index_dir) == contents(fresh)
+    kept, counted = load_snapshot(index_dir), load_snapshot(fresh)
+    assert kept.language_means.keys() == counted.language_means.keys()
+    for language, mean in kept.language_means.items():
+        assert mean == pytest.approx(counted.language_means[language], abs=1e-6)
+    kept.close()
+    counted.close()
     assert answers(index_dir, embedder) == answers(fresh, embedder)
 
 
@@ -367,16 +375,32 @@ def test_each_language_has_the_mean_of_its_live_chunk_vectors(
     monkeypatch.setattr(store_module, "_MEAN_BATCH", 2)  # a language spans several batches
     articles, index_dir = tmp_path / "articles", tmp_path / "index"
     articles.mkdir()
-    for name in (EN_2025, EN_2021, PRS_2025):
+    for name in (EN_2025, PRS_2025):
         shutil.copy(SEEDS / name, articles)
     update_index(articles, index_dir, embedder)
-    snapshot = load_snapshot(index_dir)
-    for language in ("en", "prs"):
-        _, matrix = snapshot.store.all_chunk_vectors(snapshot.number, language, embedder.dimension)
-        assert len(matrix) > 2
-        assert snapshot.language_means[language] == pytest.approx(matrix.mean(0), abs=1e-6)
-    snapshot.close()
 
-    (articles / PRS_2025).unlink()
+    def assert_means_of_live_chunks(languages: set[str]) -> None:
+        snapshot = load_snapshot(index_dir)
+        assert set(snapshot.language_means) == languages
+        for language in languages:
+            _, matrix = snapshot.store.all_chunk_vectors(
+                snapshot.number, language, embedder.dimension
+            )
+            assert len(matrix) > 2
+            assert snapshot.language_means[language] == pytest.approx(matrix.mean(0), abs=1e-6)
+        snapshot.close()
+
+    assert_means_of_live_chunks({"en", "prs"})
+    # a snapshot written before the sums were kept has them counted when it loads
+    folder = index_dir / SNAPSHOTS_DIR / current_snapshot_name(index_dir)
+    for name in (SUMS_FILE, LANGUAGES_FILE):
+        (folder / name).unlink()
+    write_checksums(folder)
+    assert_means_of_live_chunks({"en", "prs"})
+
+    shutil.copy(SEEDS / EN_2021, articles)  # added to the counted sums
     update_index(articles, index_dir, embedder)
-    assert set(load_snapshot(index_dir).language_means) == {"en"}
+    assert_means_of_live_chunks({"en", "prs"})
+    (articles / PRS_2025).unlink()  # taken out of the kept sums
+    update_index(articles, index_dir, embedder)
+    assert_means_of_live_chunks({"en"})
