@@ -49,8 +49,12 @@ class LanguageSums:
 
     def save(self, folder: Path) -> None:
         languages = sorted(self.sums)
-        matrix = np.array([self.sums[lang] for lang in languages], dtype=np.float64)
-        np.save(folder / SUMS_FILE, matrix.reshape(len(languages), -1), allow_pickle=False)
+        matrix = (
+            np.stack([self.sums[lang] for lang in languages])
+            if languages
+            else np.empty((0, 0))  # an index with no articles
+        )
+        np.save(folder / SUMS_FILE, matrix.astype(np.float64), allow_pickle=False)
         counts = {lang: self.counts[lang] for lang in languages}
         (folder / LANGUAGES_FILE).write_text(json.dumps(counts), "utf-8")
 
