@@ -17,7 +17,8 @@ the passages that hold it most (an indexed word a Dari question's word is spelle
 like, or a question's word typed in lower case); see ``docs/retrieval.md``, "Names
 across scripts". Country names are matched from their names in both languages as well
 (:mod:`chatbot.text.countries`): many are too short for a skeleton ("Iran", "ایران")
-or translated ("North Korea", "کوریای شمالی").
+or translated ("North Korea", "کوریای شمالی"), and the words for their people too
+("Russian-led" for "روسیه").
 """
 
 import threading
@@ -25,7 +26,7 @@ from collections.abc import Iterable
 
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.store import MetadataStore
-from chatbot.text.countries import countries_in_other_language
+from chatbot.text.countries import countries_in_other_language, dari_spellings, people_words
 from chatbot.text.names import capitalised_words, written_as_name
 from chatbot.text.skeleton import skeleton, skeletons
 from chatbot.text.tokens import tokenize
@@ -77,13 +78,17 @@ class NameIndex:
                 for indexed, script in spelled_alike
                 if script == "arabic" or self.is_name(indexed)
             ]
-        for word in countries_in_other_language(question):
-            alike += self._spelled_like(word)
+        for name in countries_in_other_language(question):
+            for word in name:
+                alike += self._spelled_like(word)
+            alike += [word for word in people_words(name) if self._lexical.holds(word)]
         return list(dict.fromkeys(alike))
 
     def _spelled_like(self, word: str) -> list[str]:
         """The indexed words that are ``word`` or spell it another way in its script
-        (same skeleton): the Afghan "فلیپین" for CLDR's "فیلیپین"."""
+        (same skeleton): the Afghan "فلیپین" for CLDR's "فیلیپین"; for a Dari name
+        too short for a skeleton, a vowel letter apart (:func:`dari_spellings`):
+        "ایریتریا" for CLDR's "اریتریا"."""
         found = [word] if self._lexical.holds(word) else []
         key = skeleton(word)
         if key is not None:
@@ -92,6 +97,8 @@ class NameIndex:
                 for indexed, script in self._by_skeleton.get(key.consonants, ())
                 if script == key.script and indexed != word
             ]
+        else:
+            found += [variant for variant in dari_spellings(word) if self._lexical.holds(variant)]
         return found
 
     def is_name(self, word: str) -> bool:

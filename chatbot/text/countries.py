@@ -12,7 +12,12 @@ languages come from the Unicode CLDR through Babel: English, and Dari as Afghani
 writes it (``fa_AF``, which falls back to Iranian Persian where the two agree).
 
 A name counts when the question holds all its words in a row, in the matching form
-(:func:`chatbot.text.tokens.tokenize`): "north korea", "کوریای شمالی".
+(:func:`chatbot.text.tokens.tokenize`): "north korea", "کوریای شمالی". So does the
+word for its people or the adjective, which CLDR does not give: news writes
+"Russian-led forces", "ethnic Kazakhs", "اوکراینی‌ها", far more often than the country.
+They are made by the regular endings of each language (:func:`people_words`):
+"Cuban", "Iranian", "Chinese", "Afghans", "روسی", "کیوبایی", "قزاق‌ها"; irregular ones
+("French", "Filipino") are not.
 """
 
 import functools
@@ -56,17 +61,108 @@ def country_names() -> dict[Name, tuple[Name, ...]]:
     return {name: tuple(sorted(spellings)) for name, spellings in other.items() if spellings}
 
 
-def countries_in_other_language(question: str) -> list[str]:
-    """The words that write, in the other language, the countries ``question`` names:
-    "ایران" for "Is Iran on the list?", "north", "korea" for "کوریای شمالی"."""
-    return [word for name in _names_in(tokenize(question)) for word in name]
+_ENDINGS = {
+    "latin": (("n", "ns"), ("ian", "ians", "ese", "i", "is")),
+    "arabic": (("ی", "یی", "ها", "یها", "ییها", "یان"),) * 2,
+}
+"""Per script, the endings that make a people or an adjective of a country's name:
+after a final vowel (Cuban, Russians; کیوبایی) and after a consonant (Iranian,
+Sudanese, Iraqi; ایرانی, ایرانیان)."""
+_STEM_ENDINGS = {"latin": ("an", "ans", "ian", "ians", "ese"), "arabic": ("", "ها", "ان")}
+"""The endings that follow the name without its final vowel ("a", "e", "y"; "ه"):
+Chinese, Ukrainian, Italian; روسی, روسی‌ها from روسیه."""
+_FINAL_VOWELS = {"latin": ("a", "e", "y"), "arabic": ("ه",)}
+_LAND = {"latin": ("istan", "stan"), "arabic": ("ستان",)}
+"""The "-stan" of a name, without which the name is its people: Afghan(s), Kazakh(s),
+افغان‌ها, قزاق‌ها."""
+_SHORTEST = 4
+"""Shorter words made this way would be common words: "pak" (Pakistan), "پاک"
+("clean")."""
+
+
+def people_words(name: Name) -> list[str]:
+    """The words that may write the people of the country ``name`` or its adjective:
+    its last word with the endings of its script ("russian", "russians" for
+    ("russia",); "korean" for ("north", "korea"): "North Korean"). Some do not
+    exist; the caller keeps those found in its text."""
+    last = name[-1]
+    script = "latin" if last.isascii() else "arabic"
+    after_vowel, after_consonant = _ENDINGS[script]
+    ends_in_vowel = last[-1] in "aeiouy" if script == "latin" else last[-1] in "اوی"
+    words = [last + ending for ending in (after_vowel if ends_in_vowel else after_consonant)]
+    if last.endswith(_FINAL_VOWELS[script]):
+        words += [last[:-1] + ending for ending in _STEM_ENDINGS[script]]
+    for land in _LAND[script]:
+        stem = last.removesuffix(land)
+        if stem != last:
+            if len(stem) >= _SHORTEST:
+                words += [stem, stem + ("s" if script == "latin" else "ها")]
+            break
+    return [word for word in dict.fromkeys(words) if len(word) >= _SHORTEST and word != last]
+
+
+_VOWEL_LETTERS = "اوی"
+_SHORTEST_VARIED = 5
+"""Names shorter than this are left as CLDR writes them: one letter more or less makes
+another word of a short one ("هند", India; "هندو", Hindu)."""
+
+
+def dari_spellings(name_word: str) -> list[str]:
+    """Other ways of writing the Dari ``name_word``: one vowel letter (ا و ی) more or
+    fewer, or a final ه written ا. CLDR's spelling and the Afghan press's differ in
+    such letters ("اریتریا", "ایریتریا"; "سوریه", "سوریا"), and a name with fewer
+    than four consonants has no skeleton to match them by (:mod:`chatbot.text.skeleton`).
+    Most variants do not exist; the caller keeps those found in its text."""
+    if len(name_word) < _SHORTEST_VARIED or name_word.isascii():
+        return []
+    variants = [
+        name_word[:at] + name_word[at + 1 :]
+        for at in range(1, len(name_word))
+        if name_word[at] in _VOWEL_LETTERS
+    ]
+    variants += [
+        name_word[:at] + letter + name_word[at:]
+        for at in range(1, len(name_word) + 1)
+        for letter in _VOWEL_LETTERS
+    ]
+    if name_word.endswith("ه"):
+        variants.append(name_word[:-1] + "ا")
+    return [v for v in dict.fromkeys(variants) if v != name_word]
+
+
+def countries_in_other_language(question: str) -> list[Name]:
+    """The countries ``question`` names (or whose people it names), as the other
+    language writes them: ("ایران",) for "Is Iran on the list?", ("north", "korea")
+    for "کوریای شمالی", ("روسیه",) for "Russian-led forces"."""
+    found: dict[Name, None] = {}
+    for name in _names_in(tokenize(question)):
+        found.update(dict.fromkeys(country_names()[name]))
+    return list(found)
 
 
 def _names_in(words: list[str]) -> Iterator[Name]:
-    names = country_names()
+    """The country names in ``words``, as written or as their people."""
+    names, people = country_names(), _people()
     for start in range(len(words)):
         for end in range(start + 1, min(len(words), start + _longest()) + 1):
-            yield from names.get(tuple(words[start:end]), ())
+            span = tuple(words[start:end])
+            if span in names:
+                yield span
+            yield from people.get(span, ())
+
+
+@functools.cache
+def _people() -> dict[Name, tuple[Name, ...]]:
+    """Each country name's :func:`people_words` as a name ("north", "korean"), with the
+    countries it may stand for; none is also a country's name."""
+    names = country_names()
+    people: dict[Name, set[Name]] = {}
+    for name in names:
+        for word in people_words(name):
+            form = (*name[:-1], word)
+            if form not in names:
+                people.setdefault(form, set()).add(name)
+    return {form: tuple(sorted(found)) for form, found in people.items()}
 
 
 @functools.cache

@@ -50,11 +50,33 @@ def test_country_names_are_matched_however_short_or_translated(tmp_path: Path, e
         "The list\n\nIn North Korea and Cuba, prisoners are forced to work.\n", encoding="utf-8"
     )
     (articles / "prs.txt").write_text(
-        "فهرست\n\nایران و فلیپین در این فهرست شامل اند.\n", encoding="utf-8"
+        "فهرست\n\nایران، ایریتریا و فلیپین در این فهرست شامل اند.\n", encoding="utf-8"
     )
     update_index(articles, index, embedder)
     names = load_snapshot(index).names
 
     assert names.in_other_script("Is Iran on the list?") == ["ایران"]
     assert "فلیپین" in names.in_other_script("What about the Philippines?")
+    # CLDR writes "اریتریا", too short for a skeleton: found a vowel letter apart
+    assert names.in_other_script("Is Eritrea on the list?") == ["ایریتریا"]
     assert names.in_other_script("در کوریای شمالی و کیوبا چه؟") == ["north", "korea", "cuba"]
+
+
+def test_the_people_of_a_country_are_matched_to_its_name_and_back(tmp_path: Path, embedder):
+    articles, index = tmp_path / "articles", tmp_path / "index"
+    articles.mkdir()
+    (articles / "en.txt").write_text(
+        "Forced labor\n\nRussian-led forces conscript Ukrainians. Ethnic Kazakhs are held.\n",
+        encoding="utf-8",
+    )
+    (articles / "prs.txt").write_text(
+        "کار اجباری\n\nرژیم کیوبا داکتران را به خارج فرستاد. افغان‌ها مهاجرت کردند.\n",
+        encoding="utf-8",
+    )
+    update_index(articles, index, embedder)
+    names = load_snapshot(index).names
+
+    assert names.in_other_script("روسیه و اوکراین") == ["russian", "ukrainians"]
+    assert names.in_other_script("قزاق‌ها در کجا نگهداری می‌شوند؟") == ["kazakhs"]
+    assert names.in_other_script("What did the Cuban regime do?") == ["کیوبا"]
+    assert names.in_other_script("Where did Afghans go?") == ["افغانها"]

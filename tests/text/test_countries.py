@@ -1,23 +1,56 @@
 """Country names across English and Dari, from CLDR."""
 
-from chatbot.text.countries import countries_in_other_language
+from chatbot.text.countries import countries_in_other_language, dari_spellings, people_words
 
 
 def test_a_country_named_in_one_language_is_given_in_the_other():
-    assert countries_in_other_language("Is Iran on the list?") == ["ایران"]
-    assert countries_in_other_language("و روسیه چه؟") == ["russia"]
+    assert countries_in_other_language("Is Iran on the list?") == [("ایران",)]
+    assert countries_in_other_language("و روسیه چه؟") == [("russia",)]
 
 
 def test_a_name_of_several_words_counts_only_whole():
-    assert countries_in_other_language("What about North Korea?") == ["کوریای", "شمالی"]
+    assert countries_in_other_language("What about North Korea?") == [("کوریای", "شمالی")]
     assert countries_in_other_language("in the north of the country, near Korea") == []
 
 
 def test_both_spellings_of_a_name_with_another_in_brackets():
-    assert sorted(countries_in_other_language("Myanmar")) == ["برمه", "میانمار"]
-    assert sorted(countries_in_other_language("Burma")) == ["برمه", "میانمار"]
+    assert sorted(countries_in_other_language("Myanmar")) == [("برمه",), ("میانمار",)]
+    assert sorted(countries_in_other_language("Burma")) == [("برمه",), ("میانمار",)]
 
 
 def test_everyday_words_and_regions_are_not_names():
     # "مالی" (Mali) is "financial"; "جهان" (World) is a CLDR region
     assert countries_in_other_language("منافع مالی در جهان") == []
+
+
+def test_a_country_is_found_from_its_people_or_adjective():
+    assert countries_in_other_language("Russian-led forces") == [("روسیه",)]
+    assert countries_in_other_language("the Chinese Communist Party") == [("چین",)]
+    assert countries_in_other_language("ethnic Kazakhs") == [("قزاقستان",)]
+    assert countries_in_other_language("North Korean prisons") == [("کوریای", "شمالی")]
+    assert countries_in_other_language("نیروهای روسی و اوکراینی‌ها") == [
+        ("russia",),
+        ("ukraine",),
+    ]
+    assert countries_in_other_language("قزاق‌ها و قرقیزها") == [("kazakhstan",), ("kyrgyzstan",)]
+    # "Korean" alone may be either Korea; a stem too short for a people is not one
+    assert countries_in_other_language("Korean food, a cub, the afghani") == []
+
+
+def test_people_words_follow_each_script_s_endings():
+    assert {"cuban", "cubans"} <= set(people_words(("cuba",)))
+    assert {"iranian", "iranians"} <= set(people_words(("iran",)))
+    assert {"chinese", "russian"} <= set(people_words(("china",)) + people_words(("russia",)))
+    assert {"afghan", "afghans"} <= set(people_words(("afghanistan",)))
+    assert {"ایرانی", "ایرانیان"} <= set(people_words(("ایران",)))
+    assert {"روسی", "روسیها"} <= set(people_words(("روسیه",)))
+    assert {"افغان", "افغانها"} <= set(people_words(("افغانستان",)))
+    assert "korean" in people_words(("north", "korea"))
+    assert "pak" not in people_words(("pakistan",)) and "paks" not in people_words(("pakistan",))
+
+
+def test_dari_spellings_differ_by_a_vowel_letter_and_short_names_have_none():
+    assert "ایریتریا" in dari_spellings("اریتریا")
+    assert "سوریا" in dari_spellings("سوریه")
+    assert "کوبا" in dari_spellings("کیوبا")
+    assert dari_spellings("هند") == [] and dari_spellings("eritrea") == []
