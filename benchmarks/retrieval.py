@@ -270,7 +270,7 @@ class TaskSpec:
     id: str
     name: str
     dataset: str
-    """``flores``, ``tico19``, ``seeds`` or ``persianqa``."""
+    """``flores``, ``tico19``, ``seeds``, ``seeds-switch`` or ``persianqa``."""
     article_language: str = ""
     """``en`` or ``prs``; :data:`MIXED`: each article in one of them."""
     query_language: str = ""
@@ -302,6 +302,8 @@ TASKS = (
     # the product's real setting, where the question's own language is a distractor.
     TaskSpec("flores-mixed", "flores mixed", "flores", MIXED, MIXED),
     TaskSpec("seeds-qa", "seeds QA", "seeds"),
+    # The same questions asked as a new topic mid-conversation ("And …" after another).
+    TaskSpec("seeds-switch", "seeds topic switches", "seeds-switch"),
     # Real questions written in Persian about Persian Wikipedia paragraphs; skipped
     # unless its file is there (not part of the shared eval folder).
     TaskSpec("persianqa", "persianqa pes→pes", "persianqa", "pes", "pes"),
@@ -413,6 +415,29 @@ def seeds_rows(path: Path, split: Split, quick: bool) -> TaskRows:
         return TaskRows(rows=[], note=f"skipped: {path} does not exist yet")
     rows = [row for row in load_rows(path) if in_split(f"seeds:{row.id}", split)]
     return TaskRows(rows=quick_sample(rows) if quick else rows)
+
+
+def topic_switch_rows(rows: list[QARow]) -> list[QARow]:
+    """Each question of ``rows`` that stands on its own, asked as a new topic: "And …"
+    ("و …") after the question of a row about another article (the next one in the file
+    that has one, in turn). The conversation must not drag the earlier topic along: an
+    answerable question should be found as it is alone, and an off-topic one stay
+    unanswered. The first letter is lowered: the files' questions start with a question
+    word, not a name."""
+    standalone = [row for row in rows if not row.history]
+    topics = [row for row in standalone if row.source is not None]
+    if not topics:
+        return []
+    switched = []
+    for number, row in enumerate(standalone):
+        in_turn = topics[number % len(topics) :] + topics
+        earlier = next((t for t in in_turn if t.source != row.source), in_turn[0])
+        if row.question[:1].isascii():
+            question = "And " + row.question[:1].lower() + row.question[1:]
+        else:
+            question = "و " + row.question
+        switched.append(replace(row, question=question, history=(earlier.question,)))
+    return switched
 
 
 def load_persianqa(path: Path) -> tuple[dict[str, bytes], list[tuple[str, QARow]]]:
@@ -919,10 +944,12 @@ def build_task(
     embedder: Embedder,
 ) -> tuple[TaskRows, Path | None]:
     """The rows of a task and the index to search (None when the task is skipped)."""
-    if spec.dataset == "seeds":
+    if spec.dataset in ("seeds", "seeds-switch"):
         rows = seeds_rows(args.seeds_qa, args.split, args.quick)
         if rows.note:
             return rows, None
+        if spec.dataset == "seeds-switch":
+            rows = TaskRows(rows=topic_switch_rows(rows.rows))
         return rows, ensure_index("seeds", folder_files(SEEDS_DIR), embedder, args.cache)
     if spec.dataset == "persianqa":
         rows, files = persianqa_rows(args.persianqa, args.split, args.quick)

@@ -16,6 +16,8 @@ TOPIC = "How many people are held in prison camps in North Korea?"
         "How much did it earn?",
         "و در کدام سال؟",
         "کدام کشورها در آن فهرست شامل اند؟",
+        # long, but it refers back
+        "And what did the report say about the people they held in those camps?",
     ],
 )
 def test_follow_ups_need_the_conversation(question):
@@ -29,6 +31,9 @@ def test_follow_ups_need_the_conversation(question):
         "Is there a report for 2024?",
         "There were how many victims in 2021?",
         "Which countries use forced labour in their public works programmes?",
+        # a connective, but long enough to name its own topic
+        "And how did traffickers use the internet during the COVID-19 pandemic?",
+        "و گزارش در مورد طالبان و کودکان در افغانستان چه می‌گوید؟",
     ],
 )
 def test_questions_that_stand_on_their_own_do_not(question):

@@ -130,6 +130,16 @@ def test_new_topic_does_not_drag_the_old_one(retriever):
     assert found(result, EN_2021, "nearly 25 million")
 
 
+def test_a_long_question_opening_with_and_is_a_new_topic(retriever):
+    """Joined with the Dari question on laws, the English question on the protocol
+    found the Dari passage on laws first."""
+    earlier = "گزارش کشورها را تشویق می‌کند که چه قوانینی تصویب کنند؟"
+    question = "And how many countries are party to the anti-trafficking protocol?"
+    result = top(retriever, question, [earlier])
+    assert found(result, PRS_2025, "۱۸۳ کشور")
+    assert result.answered
+
+
 @pytest.mark.parametrize(
     ("earlier", "question"),
     [
