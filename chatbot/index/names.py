@@ -80,15 +80,17 @@ class NameIndex:
             ]
         for name in countries_in_other_language(question):
             for word in name:
-                alike += self._spelled_like(word)
+                alike += self._spelled_like(word, one_word_name=len(name) == 1)
             alike += [word for word in people_words(name) if self._lexical.holds(word)]
         return list(dict.fromkeys(alike))
 
-    def _spelled_like(self, word: str) -> list[str]:
+    def _spelled_like(self, word: str, one_word_name: bool) -> list[str]:
         """The indexed words that are ``word`` or spell it another way in its script
         (same skeleton): the Afghan "فلیپین" for CLDR's "فیلیپین"; for a Dari name
-        too short for a skeleton, a vowel letter apart (:func:`dari_spellings`):
-        "ایریتریا" for CLDR's "اریتریا"."""
+        of ``one_word_name`` too short for a skeleton, a vowel letter apart
+        (:func:`dari_spellings`): "ایریتریا" for CLDR's "اریتریا". The words of a
+        longer name are common words, whose variants are other words: "شمالی"
+        ("northern") and "شمال" ("north"), "ایالات" ("states") and "ایالت"."""
         found = [word] if self._lexical.holds(word) else []
         key = skeleton(word)
         if key is not None:
@@ -97,7 +99,7 @@ class NameIndex:
                 for indexed, script in self._by_skeleton.get(key.consonants, ())
                 if script == key.script and indexed != word
             ]
-        else:
+        elif one_word_name:
             found += [variant for variant in dari_spellings(word) if self._lexical.holds(variant)]
         return found
 

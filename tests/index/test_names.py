@@ -50,7 +50,8 @@ def test_country_names_are_matched_however_short_or_translated(tmp_path: Path, e
         "The list\n\nIn North Korea and Cuba, prisoners are forced to work.\n", encoding="utf-8"
     )
     (articles / "prs.txt").write_text(
-        "فهرست\n\nایران، ایریتریا و فلیپین در این فهرست شامل اند.\n", encoding="utf-8"
+        "فهرست\n\nایران، ایریتریا و فلیپین در این فهرست شامل اند. در شمال هم.\n",
+        encoding="utf-8",
     )
     update_index(articles, index, embedder)
     names = load_snapshot(index).names
@@ -59,6 +60,8 @@ def test_country_names_are_matched_however_short_or_translated(tmp_path: Path, e
     assert "فلیپین" in names.in_other_script("What about the Philippines?")
     # CLDR writes "اریتریا", too short for a skeleton: found a vowel letter apart
     assert names.in_other_script("Is Eritrea on the list?") == ["ایریتریا"]
+    # the words of a longer name are not varied: "شمال" is "north", not North Korea
+    assert names.in_other_script("What about North Korea?") == []
     assert names.in_other_script("در کوریای شمالی و کیوبا چه؟") == ["north", "korea", "cuba"]
 
 
