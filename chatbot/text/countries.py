@@ -142,29 +142,23 @@ def countries_in_other_language(question: str) -> list[Name]:
 
 def _names_in(words: list[str]) -> Iterator[Name]:
     """The country names in ``words``, as written or as their people."""
-    names, people = country_names(), _people()
+    spans, longest = _spans()
     for start in range(len(words)):
-        for end in range(start + 1, min(len(words), start + _longest()) + 1):
-            span = tuple(words[start:end])
-            if span in names:
-                yield span
-            yield from people.get(span, ())
+        for end in range(start + 1, min(len(words), start + longest) + 1):
+            yield from spans.get(tuple(words[start:end]), ())
 
 
 @functools.cache
-def _people() -> dict[Name, tuple[Name, ...]]:
-    """Each country name's :func:`people_words` as a name ("north", "korean"), with the
-    countries it may stand for; none is also a country's name."""
+def _spans() -> tuple[dict[Name, tuple[Name, ...]], int]:
+    """Each run of words that names a country, with the country names it stands for: a
+    name itself, or a name with its last word made its people's (:func:`people_words`:
+    ("north", "korean")) where that is not another country's name; and the longest
+    run."""
     names = country_names()
-    people: dict[Name, set[Name]] = {}
+    spans: dict[Name, set[Name]] = {name: {name} for name in names}
     for name in names:
         for word in people_words(name):
             form = (*name[:-1], word)
             if form not in names:
-                people.setdefault(form, set()).add(name)
-    return {form: tuple(sorted(found)) for form, found in people.items()}
-
-
-@functools.cache
-def _longest() -> int:
-    return max(len(name) for name in country_names())
+                spans.setdefault(form, set()).add(name)
+    return {span: tuple(sorted(found)) for span, found in spans.items()}, max(map(len, spans))
