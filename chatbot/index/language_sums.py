@@ -25,12 +25,12 @@ class LanguageSums:
     sums: dict[str, np.ndarray] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
-    def add(self, language: str, vectors: np.ndarray, sign: int = 1) -> None:
-        """Count ``vectors`` (rows) in ``language``; with ``sign`` -1, take them out."""
+    def add(self, language: str, vectors: np.ndarray) -> None:
+        """Count ``vectors`` (rows) in ``language``."""
         stored = np.asarray(vectors, dtype=np.float16).astype(np.float64)
         total = self.sums.setdefault(language, np.zeros(stored.shape[1], dtype=np.float64))
-        total += sign * stored.sum(0)
-        self.counts[language] = self.counts.get(language, 0) + sign * len(stored)
+        total += stored.sum(0)
+        self.counts[language] = self.counts.get(language, 0) + len(stored)
 
     def subtract(self, other: "LanguageSums") -> None:
         """Take ``other``'s vectors out of these sums."""

@@ -246,14 +246,25 @@ class MetadataStore:
     ) -> LanguageSums:
         """Per article language, the sum and count of the whole-chunk vectors of
         ``snapshot``, or of the chunks ``chunk_ids`` when no snapshot is given. Read in
-        batches, so memory stays small whatever the size of the index."""
-        parameters: dict[str, int] | list[int]
-        if snapshot is not None:
-            where, parameters = _LIVE, {"n": snapshot}
-        else:
-            parameters = [int(i) for i in chunk_ids]
-            where = f"c.id IN ({_marks(parameters)})"
+        batches (and the ids asked for in batches: an update may remove more chunks than
+        SQLite takes parameters), so memory stays small whatever the size of the index."""
         sums = LanguageSums()
+        if snapshot is not None:
+            self._add_sums(sums, dimension, _LIVE, {"n": snapshot})
+            return sums
+        ids = [int(i) for i in chunk_ids]
+        for start in range(0, len(ids), _MEAN_BATCH):
+            batch = ids[start : start + _MEAN_BATCH]
+            self._add_sums(sums, dimension, f"c.id IN ({_marks(batch)})", batch)
+        return sums
+
+    def _add_sums(
+        self,
+        sums: LanguageSums,
+        dimension: int,
+        where: str,
+        parameters: dict[str, int] | list[int],
+    ) -> None:
         with self._lock:
             cursor = self._db.execute(
                 "SELECT a.language, c.vector FROM chunks c JOIN articles a ON "
@@ -265,7 +276,6 @@ class MetadataStore:
                 matrix = _matrix([row[1] for row in rows], dimension)
                 for language in np.unique(languages).tolist():
                     sums.add(language, matrix[languages == language])
-        return sums
 
     def all_chunk_vectors(self, snapshot: int, language: str, dimension: int):
         """Ids and vectors of a language's chunks in the snapshot (for retraining)."""
