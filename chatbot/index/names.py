@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.store import MetadataStore
-from chatbot.text.countries import countries_in_other_language, dari_spellings, people_words
+from chatbot.text.countries import countries_by_words, dari_spellings, people_words
 from chatbot.text.names import capitalised_words, written_as_name
 from chatbot.text.skeleton import skeleton, skeletons
 from chatbot.text.tokens import tokenize
@@ -58,9 +58,17 @@ class NameIndex:
         English word of the question is taken for a name when the question capitalises
         it inside a sentence, or when the articles write it as one: "what about
         cambodia?" typed in lower case, over articles in both languages."""
+        spellings = self.in_other_script_by_word(question).values()
+        return list(dict.fromkeys(word for words in spellings for word in words))
+
+    def in_other_script_by_word(self, question: str) -> dict[str, list[str]]:
+        """:meth:`in_other_script` word by word: for each word of ``question``
+        (matching form) that is a name or part of a country's, the indexed words that
+        write it in the other script; a word with none is left out."""
         capitalised = capitalised_words(question)
-        alike = []
-        for word in dict.fromkeys(tokenize(question)):
+        words = tokenize(question)
+        found: dict[str, list[str]] = {}
+        for word in dict.fromkeys(words):
             key = skeleton(word)
             if key is None:
                 continue
@@ -73,16 +81,20 @@ class NameIndex:
                 continue
             if key.script == "latin" and word not in capitalised and not self.is_name(word):
                 continue
-            alike += [
+            found[word] = [
                 indexed
                 for indexed, script in spelled_alike
                 if script == "arabic" or self.is_name(indexed)
             ]
-        for name in countries_in_other_language(question):
-            for word in name:
-                alike += self._spelled_like(word, one_word_name=len(name) == 1)
-            alike += [word for word in people_words(name) if self._lexical.holds(word)]
-        return list(dict.fromkeys(alike))
+        for run, names in countries_by_words(words).items():
+            alike = []
+            for name in names:
+                for word in name:
+                    alike += self._spelled_like(word, one_word_name=len(name) == 1)
+                alike += [word for word in people_words(name) if self._lexical.holds(word)]
+            for word in run:
+                found.setdefault(word, []).extend(alike)
+        return {word: list(dict.fromkeys(alike)) for word, alike in found.items() if alike}
 
     def _spelled_like(self, word: str, one_word_name: bool) -> list[str]:
         """The indexed words that are ``word`` or spell it another way in its script

@@ -22,7 +22,6 @@ They are made by the regular endings of each language (:func:`people_words`):
 
 import functools
 import re
-from collections.abc import Iterator
 
 from babel import Locale
 
@@ -135,17 +134,23 @@ def countries_in_other_language(question: str) -> list[Name]:
     language writes them: ("ایران",) for "Is Iran on the list?", ("north", "korea")
     for "کوریای شمالی", ("روسیه",) for "Russian-led forces"."""
     found: dict[Name, None] = {}
-    for name in _names_in(tokenize(question)):
-        found.update(dict.fromkeys(country_names()[name]))
+    for names in countries_by_words(tokenize(question)).values():
+        found.update(dict.fromkeys(names))
     return list(found)
 
 
-def _names_in(words: list[str]) -> Iterator[Name]:
-    """The country names in ``words``, as written or as their people."""
+def countries_by_words(words: list[str]) -> dict[Name, list[Name]]:
+    """The runs of ``words`` (matching-form tokens) that name a country, as written or
+    as its people, each with the country's names in the other language:
+    {("north", "korea"): [("کوریای", "شمالی")]}."""
     spans, longest = _spans()
+    found: dict[Name, list[Name]] = {}
     for start in range(len(words)):
         for end in range(start + 1, min(len(words), start + longest) + 1):
-            yield from spans.get(tuple(words[start:end]), ())
+            run = tuple(words[start:end])
+            for name in spans.get(run, ()):
+                found.setdefault(run, []).extend(country_names()[name])
+    return {run: list(dict.fromkeys(names)) for run, names in found.items()}
 
 
 @functools.cache

@@ -63,6 +63,12 @@ def test_country_names_are_matched_however_short_or_translated(tmp_path: Path, e
     # the words of a longer name are not varied: "شمال" is "north", not North Korea
     assert names.in_other_script("What about North Korea?") == []
     assert names.in_other_script("در کوریای شمالی و کیوبا چه؟") == ["north", "korea", "cuba"]
+    # word by word: each word of a country's name gets the country's spellings
+    assert names.in_other_script_by_word("در کوریای شمالی و کیوبا چه؟") == {
+        "کوریای": ["north", "korea"],
+        "شمالی": ["north", "korea"],
+        "کیوبا": ["cuba"],
+    }
 
 
 def test_the_people_of_a_country_are_matched_to_its_name_and_back(tmp_path: Path, embedder):

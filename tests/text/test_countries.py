@@ -1,6 +1,12 @@
 """Country names across English and Dari, from CLDR."""
 
-from chatbot.text.countries import countries_in_other_language, dari_spellings, people_words
+from chatbot.text.countries import (
+    countries_by_words,
+    countries_in_other_language,
+    dari_spellings,
+    people_words,
+)
+from chatbot.text.tokens import tokenize
 
 
 def test_a_country_named_in_one_language_is_given_in_the_other():
@@ -11,6 +17,14 @@ def test_a_country_named_in_one_language_is_given_in_the_other():
 def test_a_name_of_several_words_counts_only_whole():
     assert countries_in_other_language("What about North Korea?") == [("کوریای", "شمالی")]
     assert countries_in_other_language("in the north of the country, near Korea") == []
+
+
+def test_the_words_that_name_a_country_are_given_with_it():
+    assert countries_by_words(tokenize("And what about North Korea and the Cuban regime?")) == {
+        ("north", "korea"): [("کوریای", "شمالی")],
+        ("cuban",): [("کیوبا",)],
+    }
+    assert countries_by_words(tokenize("Tell me about the weather")) == {}
 
 
 def test_both_spellings_of_a_name_with_another_in_brackets():
