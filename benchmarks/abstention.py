@@ -81,6 +81,7 @@ class RecordingRule(AbstentionRule):
         language: str,
         background: Background,
         giving_asked_number: Collection[int] = (),
+        named: bool | None = None,
     ) -> bool:
         bests = best_passages(by_language)
         self.judgments.append(
@@ -93,9 +94,12 @@ class RecordingRule(AbstentionRule):
                 "other_language": [float(b.language != language) for b in bests],
                 "lexical": [b.lexical for b in bests],
                 "gives_asked_number": [float(b.chunk_id in giving_asked_number) for b in bests],
+                "named": named,
             }
         )
-        return super().answered(by_language, question, language, background, giving_asked_number)
+        return super().answered(
+            by_language, question, language, background, giving_asked_number, named
+        )
 
     def follow_up_fits(
         self,
@@ -195,6 +199,9 @@ class TaskEvidence:
     follow_up_fits: np.ndarray
     """False for a follow-up whose own words did not fit the passage found (recorded
     with the rule's ``follow_up_floor`` of the recording; not replayed)."""
+    named: np.ndarray
+    """For a question that only names what it asks about, whether the index holds the
+    names (1 or 0: it decides, not the rule); NaN for the others."""
     parts: dict[str, np.ndarray]
 
     @classmethod
@@ -213,12 +220,14 @@ class TaskEvidence:
             half=np.array([str(row["half"]) for row in rows]),
             live_answered=np.array([bool(row["answered"]) for row in rows]),
             follow_up_fits=np.array([bool(row.get("follow_up_fits", True)) for row in rows]),
+            named=np.array([np.nan if row.get("named") is None else row["named"] for row in rows]),
             parts=parts,
         )
 
     def relevance(self, rule: AbstentionRule) -> np.ndarray:
         """Each question's best relevance over its languages (-inf for a follow-up that
-        failed :attr:`follow_up_fits`: no threshold answers it)."""
+        failed :attr:`follow_up_fits`: no threshold answers it; ±inf for a question
+        :attr:`named` decides)."""
         parts = self.parts
         best = rule.combine(
             dense=parts["dense"],
@@ -228,7 +237,8 @@ class TaskEvidence:
             shares_words=parts["lexical"] >= rule.lexical_evidence,
             gives_asked_number=parts["gives_asked_number"],
         ).max(axis=1)
-        return np.where(self.follow_up_fits, best, -np.inf)
+        best = np.where(self.follow_up_fits, best, -np.inf)
+        return np.where(np.isnan(self.named), best, np.where(self.named == 1, np.inf, -np.inf))
 
 
 def by_task(lines: Sequence[Mapping[str, object]]) -> list[TaskEvidence]:

@@ -138,12 +138,17 @@ class AbstentionRule:
         language: str,
         background: Background,
         giving_asked_number: Collection[int] = (),
+        named: bool | None = None,
     ) -> bool:
         """True when some language's best passage is relevant enough.
 
         ``giving_asked_number``: the chunks that give the number the question asks for
         (:func:`chatbot.retrieval.answer_type.asks_for_number`; empty when it asks for
-        none)."""
+        none). ``named``: for a question that only names what it asks about, whether the
+        index holds the names (:func:`chatbot.retrieval.topic.topic_evidence`); it
+        decides, the passages' relevance does not (None: any other question)."""
+        if named is not None:
+            return named
         return any(
             self.relevance(
                 best, question, language, background, best.chunk_id in giving_asked_number

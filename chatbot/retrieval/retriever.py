@@ -56,6 +56,7 @@ from chatbot.retrieval.scoring import (
     shifted_toward,
     without_copies,
 )
+from chatbot.retrieval.topic import TopicEvidence, topic_evidence
 from chatbot.text.language import Language, detect_language
 from chatbot.text.tokens import tokenize
 
@@ -253,7 +254,7 @@ class Retriever:
         question = tidy_question(question)
         language = detect_language(question)
         query = search_text(question, earlier_questions(history))
-        loaded, rule = self._loaded, self.settings.abstention
+        loaded = self._loaded
         lexical = LexicalEvidence.of(loaded, query, question)
         if query == question:
             queries = [(self.embedder.embed_queries([question])[0], language)]
@@ -267,19 +268,45 @@ class Retriever:
         # Whether it is answered is judged on the question with its context (on its
         # own, "and in which year?" is as generic as a question gets), and a
         # follow-up's own words must fit the passages that judgment rests on.
+        # A question that only names what it asks about is judged by whether the
+        # index holds the names (chatbot.retrieval.topic), and the passages holding
+        # them come first.
+        topic = topic_evidence(question, loaded)
         judged = {lang: judged for lang, (_, judged) in by_language.items()}
-        giving_number = self._giving_number(loaded, judged) if asks_for_number(question) else ()
-        answered = rule.answered(judged, queries[0][0], language, loaded.background, giving_number)
-        if len(queries) > 1:
-            answered = answered and rule.follow_up_fits(judged, queries[-1][0], loaded.background)
+        answered = self._relevant(
+            loaded, judged, question, [v for v, _ in queries], language, topic
+        )
+        holding = topic.holding if topic else frozenset()
         ranked = without_copies(
             sorted(
                 (c for candidates, _ in by_language.values() for c in candidates),
-                key=lambda c: -c.fused,
+                key=lambda c: (c.chunk_id not in holding, -c.fused),
             )
         )
         passages = self._passages(loaded, ranked, max(1, top_k))
         return RetrievalResult(question, language, answered, passages, loaded.number)
+
+    def _relevant(
+        self,
+        snapshot: IndexSnapshot,
+        judged: dict[str, list[Candidate]],
+        question: str,
+        vectors: Sequence[np.ndarray],
+        language: Language,
+        topic: TopicEvidence | None,
+    ) -> bool:
+        """The abstention rule's verdict on the ``judged`` passages. ``vectors``: the
+        question's with its context, then, for a follow-up, its own; ``topic``: what
+        the index holds of a question that only names what it asks about."""
+        rule = self.settings.abstention
+        giving_number = self._giving_number(snapshot, judged) if asks_for_number(question) else ()
+        named = topic.answered if topic else None
+        answered = rule.answered(
+            judged, vectors[0], language, snapshot.background, giving_number, named
+        )
+        if named is None and len(vectors) > 1:
+            answered = answered and rule.follow_up_fits(judged, vectors[-1], snapshot.background)
+        return answered
 
     @staticmethod
     def _giving_number(

@@ -89,13 +89,14 @@ def test_a_passage_saved_twice_is_shown_once(retriever_of_copies):
 
 def test_a_name_written_in_the_other_script_lifts_its_passage(retriever, seeds_index, embedder):
     """e5 hardly links the Afghan spelling "کمبودیا" with "Cambodia": asked after the
-    North Korea question, "and what about Cambodia?" found the Cambodian passage fifth,
-    behind the North Korea ones."""
+    North Korea question, "and what about Cambodia's officials?" finds the Cambodian
+    passage 4th without names, behind the North Korea ones. ("و در کمبودیا چه؟", only a
+    name, now puts the passages holding it first: ``test_topic.py``.)"""
     earlier = ["در کوریای شمالی چند نفر در اردوگاه‌های زندان نگهداری می‌شوند؟"]
     cambodia = "senior officials owned properties"
-    assert found(top(retriever, "و در کمبودیا چه؟", earlier), EN_2025, cambodia, within=3)
+    assert found(top(retriever, "و مقامات کمبودیا؟", earlier), EN_2025, cambodia, within=3)
     without = Retriever(seeds_index, embedder, RetrievalSettings(name_weight=0))
-    assert not found(top(without, "و در کمبودیا چه؟", earlier), EN_2025, cambodia, within=3)
+    assert not found(top(without, "و مقامات کمبودیا؟", earlier), EN_2025, cambodia, within=3)
 
     # and back: the Dari list of countries names Cuba, too short a name for a skeleton
     # (its Dari spelling comes from CLDR's country names): 2nd, 4th without names

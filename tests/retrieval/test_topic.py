@@ -1,0 +1,50 @@
+"""Questions that only name what they ask about, over the real seeds index."""
+
+from chatbot.retrieval.topic import topic_words
+from chatbot.text.normalize import normalize_for_matching
+
+
+def names_it(passage, *spellings: str) -> bool:
+    text = normalize_for_matching(passage.text)
+    return any(normalize_for_matching(spelling) in text for spelling in spellings)
+
+
+def test_the_words_besides_the_frame_are_the_topic():
+    assert topic_words("Tell me about North Korea.") == ("north", "korea")
+    assert topic_words("What does the report say about Blinken?") == ("blinken",)
+    assert topic_words("گزارش در مورد کیوبا چه می‌گوید؟") == ("کیوبا",)
+    assert topic_words("آیا از ایران نام برده شده است؟") == ("ایران",)
+    # a question that asks one thing of its topic, or says more, is not a topic question
+    assert topic_words("When did Cuba become independent?") is None
+    assert topic_words("کیوبا در کجا موقعیت دارد؟") is None
+    assert topic_words("What is said about forced labor in state-run medical missions?") is None
+    assert topic_words("What does the report say?") is None
+
+
+def test_a_question_that_only_names_a_country_is_answered_from_the_passages_naming_it(retriever):
+    # Refused before: the frame fits every passage, so none stood out as an answer.
+    for question, spellings in [
+        ("Tell me about Cuba.", ("Cuban", "کیوبا")),
+        ("What about North Korea?", ("North Korea", "کوریای شمالی")),
+        ("درباره کمبودیا بگو", ("Cambodia", "کمبودیا")),
+        ("Is Eritrea mentioned?", ("ایریتریا",)),
+        ("Blinken?", ("Blinken",)),
+    ]:
+        result = retriever.search(question, top_k=3)
+        assert result.answered, question
+        assert names_it(result.passages[0], *spellings), question
+
+
+def test_a_question_about_names_the_articles_never_hold_is_not_answered(retriever):
+    # "report" is in every passage: the frame alone used to carry the first one
+    assert not retriever.search("What does the report say about Brazil?").answered
+    assert not retriever.search("گزارش در مورد برازیل چه می‌گوید؟").answered
+    # a capitalised word is a name too: the articles give no GDP, only Cuba
+    assert not retriever.search("What is the GDP of Cuba?").answered
+
+
+def test_other_questions_are_left_to_the_abstention_rule(retriever):
+    # not only names: judged on the passages as before (answered, as in the QA set)
+    result = retriever.search("What did senior officials in Cambodia own?")
+    assert result.answered and names_it(result.passages[0], "senior officials")
+    assert not retriever.search("Tell me about the weather.").answered
