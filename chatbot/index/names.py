@@ -26,7 +26,13 @@ from collections.abc import Iterable
 
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.store import MetadataStore
-from chatbot.text.countries import countries_by_words, dari_spellings, people_words
+from chatbot.text.countries import (
+    Name,
+    countries_by_words,
+    country_names,
+    dari_spellings,
+    people_words,
+)
 from chatbot.text.names import capitalised_words, written_as_name
 from chatbot.text.skeleton import skeleton, skeletons
 from chatbot.text.tokens import tokenize
@@ -50,8 +56,27 @@ class NameIndex:
         self._by_skeleton: dict[str, list[tuple[str, str]]] = {}
         for word, key in skeletons(sorted(lexical.vocabulary())).items():
             self._by_skeleton.setdefault(key.consonants, []).append((word, key.script))
+        self._afghan_spellings = {
+            variant: name
+            for name in country_names()
+            if len(name) == 1 and not name[0].isascii()
+            for variant in self._spelled_like(name[0], one_word_name=True)
+            if variant != name[0]
+        }
+        """Indexed Dari words that write a one-word country name otherwise than CLDR
+        ("فلیپین" for "فیلیپین"): a question may spell it as the articles do."""
         self._is_name: dict[str, bool] = {}
         self._lock = threading.Lock()
+
+    def countries(self, words: list[str]) -> dict[Name, list[Name]]:
+        """:func:`~chatbot.text.countries.countries_by_words`, with the Dari names
+        written as the articles write them ("فلیپین") as well as CLDR's."""
+        runs = countries_by_words(words)
+        for word in words:
+            name = self._afghan_spellings.get(word)
+            if name is not None and not any(word in run for run in runs):
+                runs[(word,)] = list(country_names()[name])
+        return runs
 
     def in_other_script(self, question: str) -> list[str]:
         """The indexed words that write a name of ``question`` in the other script. An
@@ -86,7 +111,7 @@ class NameIndex:
                 for indexed, script in spelled_alike
                 if script == "arabic" or self.is_name(indexed)
             ]
-        for run, names in countries_by_words(words).items():
+        for run, names in self.countries(words).items():
             alike = []
             for name in names:
                 for word in name:

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from chatbot.index import IndexSnapshot
-from chatbot.text.countries import countries_by_words, people_words
+from chatbot.text.countries import people_words
 from chatbot.text.names import capitalised_words
 from chatbot.text.normalize import normalize_for_matching
 from chatbot.text.tokens import STOPWORDS, tokenize
@@ -88,7 +88,7 @@ def topic_evidence(question: str, snapshot: IndexSnapshot) -> TopicEvidence | No
         return None
     lexical, names = snapshot.lexical, snapshot.names
     forms = names.in_other_script_by_word(question)
-    for run in countries_by_words(tokenize(question)):  # its people's too: "Cuban"
+    for run in names.countries(tokenize(question)):  # its people's too: "Cuban"
         people = [word for word in people_words(run) if lexical.holds(word)]
         for word in run:
             forms[word] = forms.get(word, []) + people
