@@ -42,6 +42,13 @@ PASSAGES_READ = 3
 written as a name (the ones where it weighs most)."""
 
 
+AFGHAN_SPELLING_SHORTEST = 6
+"""A question's Dari word a vowel letter from a CLDR name counts as that country only
+if the name has this many letters: a shorter one has common words as neighbours
+("بیرونی", "external", for "برونی", Brunei). Skeletons are not used this way for the
+same reason ("حکمرانی", "governance", for "کامرون", Cameroon)."""
+
+
 class NameIndex:
     """The words of one snapshot's lexical index by consonant skeleton.
 
@@ -56,15 +63,16 @@ class NameIndex:
         self._by_skeleton: dict[str, list[tuple[str, str]]] = {}
         for word, key in skeletons(sorted(lexical.vocabulary())).items():
             self._by_skeleton.setdefault(key.consonants, []).append((word, key.script))
+        names = country_names()
         self._afghan_spellings = {
             variant: name
-            for name in country_names()
-            if len(name) == 1 and not name[0].isascii()
-            for variant in self._spelled_like(name[0], one_word_name=True)
-            if variant != name[0]
+            for name in names
+            if len(name) == 1 and len(name[0]) >= AFGHAN_SPELLING_SHORTEST
+            for variant in dari_spellings(name[0])
+            if lexical.holds(variant) and (variant,) not in names
         }
-        """Indexed Dari words that write a one-word country name otherwise than CLDR
-        ("فلیپین" for "فیلیپین"): a question may spell it as the articles do."""
+        """Indexed Dari words a vowel letter from a one-word country name as CLDR writes
+        it ("فلیپین" for "فیلیپین"): a question may spell the name as the articles do."""
         self._is_name: dict[str, bool] = {}
         self._lock = threading.Lock()
 

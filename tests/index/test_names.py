@@ -50,7 +50,8 @@ def test_country_names_are_matched_however_short_or_translated(tmp_path: Path, e
         "The list\n\nIn North Korea and Cuba, prisoners are forced to work.\n", encoding="utf-8"
     )
     (articles / "prs.txt").write_text(
-        "فهرست\n\nایران، ایریتریا و فلیپین در این فهرست شامل اند. در شمال هم.\n",
+        "فهرست\n\nایران، ایریتریا و فلیپین در این فهرست شامل اند. در شمال هم. کمک بیرونی"
+        " و حکمرانی خوب.\n",
         encoding="utf-8",
     )
     update_index(articles, index, embedder)
@@ -65,6 +66,8 @@ def test_country_names_are_matched_however_short_or_translated(tmp_path: Path, e
         ("فلیپین",): [("philippines",)],
         ("ایریتریا",): [("eritrea",)],
     }
+    # but not a common word near a short name: "بیرونی" (Brunei: "برونی"), "حکمرانی"
+    assert names.countries(["بیرونی", "حکمرانی"]) == {}
     # the words of a longer name are not varied: "شمال" is "north", not North Korea
     assert names.in_other_script("What about North Korea?") == []
     assert names.in_other_script("در کوریای شمالی و کیوبا چه؟") == ["north", "korea", "cuba"]
