@@ -129,16 +129,6 @@ def dari_spellings(name_word: str) -> list[str]:
     return [v for v in dict.fromkeys(variants) if v != name_word]
 
 
-def countries_in_other_language(question: str) -> list[Name]:
-    """The countries ``question`` names (or whose people it names), as the other
-    language writes them: ("ایران",) for "Is Iran on the list?", ("north", "korea")
-    for "کوریای شمالی", ("روسیه",) for "Russian-led forces"."""
-    found: dict[Name, None] = {}
-    for names in countries_by_words(tokenize(question)).values():
-        found.update(dict.fromkeys(names))
-    return list(found)
-
-
 def countries_by_words(words: list[str]) -> dict[Name, list[Name]]:
     """The runs of ``words`` (matching-form tokens) that name a country, as written or
     as its people, each with the country's names in the other language:

@@ -1,12 +1,13 @@
 """Country names across English and Dari, from CLDR."""
 
-from chatbot.text.countries import (
-    countries_by_words,
-    countries_in_other_language,
-    dari_spellings,
-    people_words,
-)
+from chatbot.text.countries import Name, countries_by_words, dari_spellings, people_words
 from chatbot.text.tokens import tokenize
+
+
+def countries_in_other_language(text: str) -> list[Name]:
+    """The countries ``text`` names, as the other language writes them."""
+    found = countries_by_words(tokenize(text)).values()
+    return list(dict.fromkeys(name for names in found for name in names))
 
 
 def test_a_country_named_in_one_language_is_given_in_the_other():
