@@ -42,13 +42,6 @@ PASSAGES_READ = 3
 written as a name (the ones where it weighs most)."""
 
 
-AFGHAN_SPELLING_SHORTEST = 6
-"""A question's Dari word a vowel letter from a CLDR name counts as that country only
-if the name has this many letters: a shorter one has common words as neighbours
-("بیرونی", "external", for "برونی", Brunei). Skeletons are not used this way for the
-same reason ("حکمرانی", "governance", for "کامرون", Cameroon)."""
-
-
 class NameIndex:
     """The words of one snapshot's lexical index by consonant skeleton.
 
@@ -67,12 +60,13 @@ class NameIndex:
         self._afghan_spellings = {
             variant: name
             for name in names
-            if len(name) == 1 and len(name[0]) >= AFGHAN_SPELLING_SHORTEST
+            if len(name) == 1
             for variant in dari_spellings(name[0])
             if lexical.holds(variant) and (variant,) not in names
         }
         """Indexed Dari words a vowel letter from a one-word country name as CLDR writes
-        it ("فلیپین" for "فیلیپین"): a question may spell the name as the articles do."""
+        it (:func:`dari_spellings`: "فلیپین" for "فیلیپین"): a question may spell the
+        name as the articles do."""
         self._is_name: dict[str, bool] = {}
         self._lock = threading.Lock()
 
@@ -130,20 +124,22 @@ class NameIndex:
         return {word: list(dict.fromkeys(alike)) for word, alike in found.items() if alike}
 
     def _spelled_like(self, word: str, one_word_name: bool) -> list[str]:
-        """The indexed words that are ``word`` or spell it another way in its script
-        (same skeleton): the Afghan "فلیپین" for CLDR's "فیلیپین"; for a Dari name
-        of ``one_word_name`` too short for a skeleton, a vowel letter apart
-        (:func:`dari_spellings`): "ایریتریا" for CLDR's "اریتریا". The words of a
-        longer name are common words, whose variants are other words: "شمالی"
-        ("northern") and "شمال" ("north"), "ایالات" ("states") and "ایالت"."""
+        """The indexed words that are ``word`` or spell it another way in its script:
+        an English name of the same skeleton; a Dari ``one_word_name`` a vowel letter
+        apart (:func:`dari_spellings`): "ایریتریا" for CLDR's "اریتریا", "فلیپین" for
+        "فیلیپین". Dari words of one skeleton are often other words, verb forms above
+        all: "برنده" ("winner") and "بروند" ("they go") have Burundi's ("بوروندی").
+        The words of a longer name are common words, whose variants are other words:
+        "شمالی" ("northern") and "شمال" ("north"), "ایالات" ("states") and "ایالت"."""
         found = [word] if self._lexical.holds(word) else []
-        key = skeleton(word)
-        if key is not None:
-            found += [
-                indexed
-                for indexed, script in self._by_skeleton.get(key.consonants, ())
-                if script == key.script and indexed != word
-            ]
+        if word.isascii():
+            key = skeleton(word)
+            if key is not None:
+                found += [
+                    indexed
+                    for indexed, script in self._by_skeleton.get(key.consonants, ())
+                    if script == key.script and indexed != word
+                ]
         elif one_word_name:
             found += [variant for variant in dari_spellings(word) if self._lexical.holds(variant)]
         return found

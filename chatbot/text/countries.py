@@ -101,9 +101,10 @@ def people_words(name: Name) -> list[str]:
 
 
 _VOWEL_LETTERS = "اوی"
-_SHORTEST_VARIED = 5
+_SHORTEST_VARIED = 6
 """Names shorter than this are left as CLDR writes them: one letter more or less makes
-another word of a short one ("هند", India; "هندو", Hindu)."""
+another word of a short one ("هند", India, and "هندو", Hindu; "برونی", Brunei, and
+"برون", "outside", or "بیرونی", "external")."""
 
 
 def dari_spellings(name_word: str) -> list[str]:

@@ -51,7 +51,7 @@ def test_country_names_are_matched_however_short_or_translated(tmp_path: Path, e
     )
     (articles / "prs.txt").write_text(
         "فهرست\n\nایران، ایریتریا و فلیپین در این فهرست شامل اند. در شمال هم. کمک بیرونی"
-        " و حکمرانی خوب.\n",
+        " و حکمرانی خوب برنده است.\n",
         encoding="utf-8",
     )
     update_index(articles, index, embedder)
@@ -66,8 +66,10 @@ def test_country_names_are_matched_however_short_or_translated(tmp_path: Path, e
         ("فلیپین",): [("philippines",)],
         ("ایریتریا",): [("eritrea",)],
     }
-    # but not a common word near a short name: "بیرونی" (Brunei: "برونی"), "حکمرانی"
-    assert names.countries(["بیرونی", "حکمرانی"]) == {}
+    # but not a common word near a short name ("بیرونی", "external"; Brunei: "برونی")
+    # or of the same skeleton ("حکمرانی", "governance": Cameroon), either way
+    assert names.countries(["بیرونی", "حکمرانی", "برنده"]) == {}
+    assert names.in_other_script("What about Brunei?") == []
     # the words of a longer name are not varied: "شمال" is "north", not North Korea
     assert names.in_other_script("What about North Korea?") == []
     assert names.in_other_script("در کوریای شمالی و کیوبا چه؟") == ["north", "korea", "cuba"]
