@@ -13,6 +13,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "prs": "به نظر نمی‌رسد مقاله‌ها به این پرسش پاسخ دهند. دربارهٔ موضوع مقاله‌ها با "
         "واژه‌های دیگر بپرسید.",
     },
+    "not_mentioned": {
+        "en": "The articles do not mention {names}.",
+        "prs": "مقاله‌ها از {names} نام نبرده‌اند.",
+    },
     "no_articles": {
         "en": "No articles are indexed yet, so there is nothing to search. Add .txt, .md, "
         ".html or .pdf files to the articles folder and run {command}, then ask again.",

@@ -30,12 +30,20 @@ def lead_key(result: RetrievalResult, can_upload: bool = False) -> str:
     some (``can_upload``: in the web chat's Articles tab too)."""
     if not result.passages:
         return "no_articles_upload" if can_upload else "no_articles"
-    return "lead" if result.answered else "no_answer"
+    if result.answered:
+        return "lead"
+    return "not_mentioned" if result.not_mentioned else "no_answer"
+
+
+def names_list(names: tuple[str, ...], language: Language) -> str:
+    """``names`` as a list in ``language``: "Brazil, Lionel Messi"; "برازیل، کابل"."""
+    return ("، " if language == "prs" else ", ").join(names)
 
 
 def format_result(result: RetrievalResult) -> str:
     language = result.language
-    lines = [message(lead_key(result), language, command=INDEX_COMMAND)]
+    names = names_list(result.not_mentioned, language)
+    lines = [message(lead_key(result), language, command=INDEX_COMMAND, names=names)]
     if not result.answered and result.passages:
         lines.append(message("closest", language))
     for passage in result.passages:

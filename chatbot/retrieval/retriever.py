@@ -142,6 +142,9 @@ class RetrievalResult:
     snapshot: int = 0
     """The index snapshot searched: :meth:`Retriever.article_text` with it gives the
     article text the passage offsets point into, even after a newer index went live."""
+    not_mentioned: tuple[str, ...] = ()
+    """For a question that only names what it asks about, the names no article holds
+    (:mod:`chatbot.retrieval.topic`): the answer says so."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -284,7 +287,8 @@ class Retriever:
             )
         )
         passages = self._passages(loaded, ranked, max(1, top_k))
-        return RetrievalResult(question, language, answered, passages, loaded.number)
+        missing = topic.missing if topic else ()
+        return RetrievalResult(question, language, answered, passages, loaded.number, missing)
 
     def _relevant(
         self,

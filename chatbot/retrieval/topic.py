@@ -75,6 +75,9 @@ class TopicEvidence:
     holding: frozenset[int]
     """The chunks that hold every name (in either script): they come first among the
     passages."""
+    missing: tuple[str, ...] = ()
+    """The names no article holds, as the question writes them ("Lionel Messi"): the
+    answer says the articles do not mention them."""
 
 
 def topic_evidence(question: str, snapshot: IndexSnapshot) -> TopicEvidence | None:
@@ -95,11 +98,29 @@ def topic_evidence(question: str, snapshot: IndexSnapshot) -> TopicEvidence | No
     named = capitalised_words(question) | forms.keys()
     if not all(word in named or (word.isascii() and names.is_name(word)) for word in words):
         return None
-    if not all(lexical.holds(word) or forms.get(word) for word in words):
-        return TopicEvidence(False, frozenset())
+    missing = {word for word in words if not (lexical.holds(word) or forms.get(word))}
+    if missing:
+        return TopicEvidence(False, frozenset(), _as_written(question, missing))
     holding: set[int] | None = None
     for word in words:
         rows = lexical.match([word, *forms.get(word, ())]).rows
         found = set(lexical.chunk_ids[rows].tolist())
         holding = found if holding is None else holding & found
     return TopicEvidence(True, frozenset(holding or ()))
+
+
+def _as_written(question: str, words: set[str]) -> tuple[str, ...]:
+    """The runs of ``question``'s words whose matching forms are ``words``, as written:
+    "Lionel Messi" for {"lionel", "messi"}."""
+    runs: list[list[str]] = []
+    follows = False
+    for found in _WORD.finditer(question):
+        if normalize_for_matching(found.group()) in words:
+            if follows:
+                runs[-1].append(found.group())
+            else:
+                runs.append([found.group()])
+            follows = True
+        else:
+            follows = False
+    return tuple(dict.fromkeys(" ".join(run) for run in runs))

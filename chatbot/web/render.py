@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from chatbot.answer.messages import MESSAGES, message
-from chatbot.answer.text import INDEX_COMMAND, lead_key
+from chatbot.answer.text import INDEX_COMMAND, lead_key, names_list
 from chatbot.index.store import ArticleRecord
 from chatbot.retrieval import Passage, QuestionError, RetrievalResult
 from chatbot.text.language import Language
@@ -97,7 +97,8 @@ def render_answer(
     language = result.language
     passages = "".join(_render_passage(p, language, article_text) for p in result.passages)
     command = _isolated(INDEX_COMMAND, language_attributes("en"))
-    line = _sentence(lead_key(result, can_upload), language, command=command)
+    names = _isolated(names_list(result.not_mentioned, language), 'dir="auto"')
+    line = _sentence(lead_key(result, can_upload), language, command=command, names=names)
     if result.answered:
         body = f'<p class="qa-lead">{line}</p>{passages}'
     else:

@@ -38,10 +38,15 @@ def test_a_question_that_only_names_a_country_is_answered_from_the_passages_nami
 
 def test_a_question_about_names_the_articles_never_hold_is_not_answered(retriever):
     # "report" is in every passage: the frame alone used to carry the first one
-    assert not retriever.search("What does the report say about Brazil?").answered
-    assert not retriever.search("گزارش در مورد برازیل چه می‌گوید؟").answered
+    brazil = retriever.search("What does the report say about Brazil?")
+    assert not brazil.answered and brazil.not_mentioned == ("Brazil",)
+    assert retriever.search("گزارش در مورد برازیل چه می‌گوید؟").not_mentioned == ("برازیل",)
     # a capitalised word is a name too: the articles give no GDP, only Cuba
-    assert not retriever.search("What is the GDP of Cuba?").answered
+    gdp = retriever.search("What is the GDP of Cuba?")
+    assert not gdp.answered and gdp.not_mentioned == ("GDP",)
+    # the words of one name stay together
+    assert retriever.search("Tell me about Lionel Messi.").not_mentioned == ("Lionel Messi",)
+    assert retriever.search("Tell me about Cuba.").not_mentioned == ()
 
 
 def test_other_questions_are_left_to_the_abstention_rule(retriever):

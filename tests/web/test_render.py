@@ -97,6 +97,17 @@ def test_unanswered_question_says_so_and_folds_the_closest_passages():
     assert html.index('<details class="qa-closest">') < html.index('class="qa-passage"')
 
 
+def test_names_no_article_holds_are_named_in_the_question_s_language():
+    result = RetrievalResult("question?", "prs", False, [_passage()], not_mentioned=("برازیل",))
+    html = render_answer(result, {}.get)
+    assert '<p class="qa-lead qa-no-answer">مقاله‌ها از <bdi dir="auto">برازیل</bdi>' in html
+    assert message("no_answer", "prs") not in html
+    names = ("Lionel Messi", "GDP")
+    english = RetrievalResult("q?", "en", False, [_passage()], not_mentioned=names)
+    html = render_answer(english, {}.get)
+    assert 'The articles do not mention <bdi dir="auto">Lionel Messi, GDP</bdi>.' in html
+
+
 def test_question_and_error_carry_their_direction():
     assert render_question("<b>چند کشور؟</b>", "prs") == (
         '<div class="qa-question" dir="rtl" lang="fa-AF">&lt;b&gt;چند کشور؟&lt;/b&gt;</div>'
