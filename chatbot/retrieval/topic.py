@@ -22,6 +22,7 @@ answering it.
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 from chatbot.index import IndexSnapshot
 from chatbot.text.countries import people_words
@@ -112,15 +113,6 @@ def topic_evidence(question: str, snapshot: IndexSnapshot) -> TopicEvidence | No
 def _as_written(question: str, words: set[str]) -> tuple[str, ...]:
     """The runs of ``question``'s words whose matching forms are ``words``, as written:
     "Lionel Messi" for {"lionel", "messi"}."""
-    runs: list[list[str]] = []
-    follows = False
-    for found in _WORD.finditer(question):
-        if normalize_for_matching(found.group()) in words:
-            if follows:
-                runs[-1].append(found.group())
-            else:
-                runs.append([found.group()])
-            follows = True
-        else:
-            follows = False
-    return tuple(dict.fromkeys(" ".join(run) for run in runs))
+    written = [found.group() for found in _WORD.finditer(question)]
+    runs = groupby(written, key=lambda word: normalize_for_matching(word) in words)
+    return tuple(dict.fromkeys(" ".join(run) for missing, run in runs if missing))
