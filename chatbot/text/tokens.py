@@ -12,14 +12,14 @@ import re
 from chatbot.text.normalize import normalize_for_matching
 
 _WORD = re.compile(r"\w+")
-STOPWORDS = frozenset(
-    """a an the and or but of to in on at for from by with as is are was were be been being
-    it its this that these those there their they them he she his her we our you your i
+_FUNCTION_WORDS = """a an the and or but of to in on at for from by with as is are was were be
+    been being it its this that these those there their they them he she his her we our you your i
     what which who whom whose when where why how do does did done has have had not no
     so than then also about into over under more most many much can could would should will
     و در به از که این آن با را برای تا یا هم اما اگر است بود شد شده می نیز بر یک
-    چه چی چند چگونه کدام کجا چرا آیا کی هست هستند بودند اند ها های ای او آنها ما شما من""".split()
-)
+    چه چی چند چگونه کدام کجا چرا آیا کی هست هستند بودند اند ها های ای او آنها ما شما من"""
+STOPWORDS = frozenset(normalize_for_matching(word) for word in _FUNCTION_WORDS.split())
+"""In the matching form, as the tokens are: "آیا" is "ایا" there."""
 
 
 def tokenize(text: str) -> list[str]:
