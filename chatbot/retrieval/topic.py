@@ -35,8 +35,9 @@ def _matching_forms(words: str) -> frozenset[str]:
     return frozenset(normalize_for_matching(word) for word in words.split())
 
 
-FRAME_WORDS = _matching_forms(
-    """tell me us say says said saying mention mentions mentioned report reports article
+FRAME_WORDS = (
+    _matching_forms(
+        """tell me us say says said saying mention mentions mentioned report reports article
     articles news story stories write writes written anything something else please know
     information info detail details latest happen happens happened happening regarding
     concerning give show explain describe summary summarise summarize learn find out let
@@ -44,10 +45,12 @@ FRAME_WORDS = _matching_forms(
     گزارش گزارشها مقاله مقالهها خبر اخبار مورد باره درباره دربارهٔ راجع میگوید میگویند
     گفته گفت بگو بگویید بگوئید آمده نوشته نام برده معلومات بده بدهید چیست کیست چیزی اتفاق
     افتاده رخ داده داد شرح توضیح بیشتر وضعیت وضع"""
-) | _matching_forms(" ".join(STOPWORDS))
+    )
+    | STOPWORDS
+)
 """Words that frame a question about a topic without asking anything of it ("what
 does the report say about…", "درباره … بگو"), in the matching form, with the function
-words :func:`chatbot.text.tokens.tokenize` leaves out."""
+words :func:`chatbot.text.tokens.tokenize` leaves out (already in that form)."""
 FACET_WORDS = _matching_forms("when where why how چرا کجا چگونه چطور کی چند")
 """Question words that ask one thing about the topic: with one, the question is not
 a topic question."""
