@@ -39,8 +39,9 @@ def test_index_then_ask_json(cli_index: Path):
     done = chatbot("ask", question, "--json", "--index", str(cli_index / "ix"))
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == {"question", "language", "answered", "passages"}
+    assert set(result) == {"question", "language", "answered", "passages", "not_mentioned"}
     assert result["answered"] is True and result["language"] == "en"
+    assert result["not_mentioned"] == []
     first = result["passages"][0]
     assert set(first) == {
         "rank",

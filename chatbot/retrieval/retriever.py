@@ -152,6 +152,7 @@ class RetrievalResult:
             "language": self.language,
             "answered": self.answered,
             "passages": [p.to_dict() for p in self.passages],
+            "not_mentioned": list(self.not_mentioned),
         }
 
 

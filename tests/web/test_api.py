@@ -19,11 +19,17 @@ def test_ask_returns_the_json_of_chatbot_ask(client):
     result = client.predict(
         "In how many countries was the government itself the trafficker?", [], api_name="/ask"
     )
-    assert set(result) == {"question", "language", "answered", "passages"}
+    assert set(result) == {"question", "language", "answered", "passages", "not_mentioned"}
     assert result["answered"] is True and result["language"] == "en"
+    assert result["not_mentioned"] == []
     first = result["passages"][0]
     assert set(first) == PASSAGE_KEYS
     assert first["rank"] == 1 and first["article"] == EN_2021 and "11 countries" in first["text"]
+
+
+def test_ask_names_what_no_article_mentions(client):
+    result = client.predict("What does the report say about Brazil?", [], api_name="/ask")
+    assert result["answered"] is False and result["not_mentioned"] == ["Brazil"]
 
 
 def test_ask_with_history_answers_a_follow_up(client):
