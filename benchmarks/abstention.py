@@ -31,7 +31,7 @@ import itertools
 import json
 import logging
 import sys
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -54,7 +54,16 @@ CHECKED_ONLY = ("tico19", "persianqa", "seeds-switch")
 and PersianQA are on the corpus's own subject (COVID-19; the paragraph they were asked
 about), a check of the rule, not its calibration; the seeds' topic switches ask the
 seeds QA set's questions again."""
-PARTS = ("dense", "baseline", "margin", "other_language", "lexical", "gives_asked_number")
+PARTS = (
+    "dense",
+    "baseline",
+    "margin",
+    "other_language",
+    "lexical",
+    "translated_held",
+    "translated_asked",
+    "gives_asked_number",
+)
 GRID: dict[str, Sequence[float]] = {
     "baseline_weight": np.round(np.arange(0.8, 1.81, 0.1), 2).tolist(),
     "margin_weight": np.round(np.arange(0.0, 4.51, 0.5), 2).tolist(),
@@ -82,8 +91,13 @@ class RecordingRule(AbstentionRule):
         background: Background,
         giving_asked_number: Collection[int] = (),
         named: bool | None = None,
+        translated: Callable[[Candidate], tuple[int, int]] | None = None,
     ) -> bool:
         bests = best_passages(by_language)
+        counts = [
+            translated(b) if translated is not None and b.language != language else (0, 0)
+            for b in bests
+        ]
         self.judgments.append(
             {
                 "dense": [b.dense for b in bests],
@@ -93,12 +107,14 @@ class RecordingRule(AbstentionRule):
                 "margin": [b.margin for b in bests],
                 "other_language": [float(b.language != language) for b in bests],
                 "lexical": [b.lexical for b in bests],
+                "translated_held": [float(held) for held, _ in counts],
+                "translated_asked": [float(asked) for _, asked in counts],
                 "gives_asked_number": [float(b.chunk_id in giving_asked_number) for b in bests],
                 "named": named,
             }
         )
         return super().answered(
-            by_language, question, language, background, giving_asked_number, named
+            by_language, question, language, background, giving_asked_number, named, translated
         )
 
     def follow_up_fits(
@@ -234,7 +250,11 @@ class TaskEvidence:
             baseline=parts["baseline"],
             margin=parts["margin"],
             other_language=parts["other_language"],
-            shares_words=parts["lexical"] >= rule.lexical_evidence,
+            shares_words=(parts["lexical"] >= rule.lexical_evidence)
+            | (
+                (parts["translated_held"] >= rule.translated_words)
+                & (parts["translated_held"] >= rule.translated_share * parts["translated_asked"])
+            ),
             gives_asked_number=parts["gives_asked_number"],
         ).max(axis=1)
         best = np.where(self.follow_up_fits, best, -np.inf)

@@ -59,6 +59,12 @@ from chatbot.index.store import (
     NewSentence,
 )
 from chatbot.index.vectors import LanguageVectors, VectorIndex, chosen_kind
+from chatbot.index.words import (
+    WordVectors,
+    build_word_vectors,
+    read_word_vectors,
+    write_word_vectors,
+)
 from chatbot.text.articles import Article, prepare_article
 from chatbot.text.cleaning import repeated_lines, short_lines
 from chatbot.text.tokens import tokenize
@@ -380,7 +386,12 @@ class _Run:
             vectors.save(folder)
             lexical.save(folder)
             sums.save(folder)
-            write_background(folder, self.embedder, self._same_embedder_snapshot())
+            previous = self._same_embedder_snapshot()
+            write_background(folder, self.embedder, previous)
+            words = build_word_vectors(
+                lexical.vocabulary(), self.embedder, _readable_words(previous), self.progress
+            )
+            write_word_vectors(folder, words)
             self.manifest.write(folder)
             write_checksums(folder)
             publish_snapshot(self.index_dir, name)
@@ -479,3 +490,14 @@ def _documents(rows: list[tuple[int, str, str]]) -> tuple[list[list[str]], list[
     """Store rows ``(chunk id, language, tokens)`` as the BM25 index takes them: token
     lists, chunk ids, languages."""
     return [t.split() for _, _, t in rows], [i for i, _, _ in rows], [x for _, x, _ in rows]
+
+
+def _readable_words(snapshot: Path | None) -> WordVectors | None:
+    """The word vectors of ``snapshot`` to reuse; None when it has none or they are
+    damaged (then every word is embedded again)."""
+    if snapshot is None:
+        return None
+    try:
+        return read_word_vectors(snapshot)
+    except IndexError_:
+        return None

@@ -46,6 +46,7 @@ from chatbot.index.manifest import Manifest
 from chatbot.index.names import NameIndex
 from chatbot.index.store import STORE_FILE, MetadataStore
 from chatbot.index.vectors import LanguageVectors
+from chatbot.index.words import WordVectors, read_word_vectors
 
 CURRENT_FILE = "CURRENT"
 SNAPSHOTS_DIR = "snapshots"
@@ -69,6 +70,9 @@ class IndexSnapshot:
     names: NameIndex
     language_means: dict[str, np.ndarray]
     """Per article language, the mean whole-chunk vector (:mod:`chatbot.index.language_sums`)."""
+    words: WordVectors | None = None
+    """The indexed words' vectors (:mod:`chatbot.index.words`); None in a snapshot
+    written before they were kept."""
 
     @property
     def number(self) -> int:
@@ -156,6 +160,7 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
             )
     lexical = LexicalIndex.load(folder)
     background = read_background(folder)
+    words = read_word_vectors(folder)
     store = open_store(index_dir, read_only=True)
     number = snapshot_number(name)
     try:
@@ -167,7 +172,9 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
         raise
     names = NameIndex(lexical, store)
     means = sums.means()
-    return IndexSnapshot(name, folder, manifest, store, vectors, lexical, background, names, means)
+    return IndexSnapshot(
+        name, folder, manifest, store, vectors, lexical, background, names, means, words
+    )
 
 
 def _check_counts(

@@ -57,6 +57,7 @@ from chatbot.retrieval.scoring import (
     without_copies,
 )
 from chatbot.retrieval.topic import TopicEvidence, topic_evidence
+from chatbot.retrieval.translation import QuestionTranslations
 from chatbot.text.language import Language, detect_language
 from chatbot.text.tokens import tokenize
 
@@ -306,8 +307,15 @@ class Retriever:
         rule = self.settings.abstention
         giving_number = self._giving_number(snapshot, judged) if asks_for_number(question) else ()
         named = topic.answered if topic else None
+        translations = QuestionTranslations(question, snapshot.words, self.embedder)
+
+        def translated(best: Candidate) -> tuple[int, int]:
+            chunk = snapshot.store.chunks([best.chunk_id]).get(best.chunk_id)
+            held = translations.held_by(chunk.text) if chunk is not None else 0
+            return held, len(translations.words)
+
         answered = rule.answered(
-            judged, vectors[0], language, snapshot.background, giving_number, named
+            judged, vectors[0], language, snapshot.background, giving_number, named, translated
         )
         if named is None and len(vectors) > 1:
             answered = answered and rule.follow_up_fits(judged, vectors[-1], snapshot.background)

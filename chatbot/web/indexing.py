@@ -85,7 +85,7 @@ class BackgroundIndexer:
             self._run_once()
 
     def _progress(self, total: int) -> Callable[[int], None]:
-        self._update(total=total)
+        self._update(total=total, done=0)
 
         def step(count: int) -> None:
             self._update(done=self._status.done + count)

@@ -168,6 +168,8 @@ def test_an_index_built_with_other_chunking_is_indexed_again_by_itself(tmp_path:
         ("lexical/language_codes.npy", "truncate"),
         ("background.npy", "garbage"),
         ("background.npy", "zip"),
+        ("words.npz", "truncate"),
+        ("words.npz", "zip"),
         ("metadata.sqlite", "garbage"),
         ("metadata.sqlite", "empty"),
         ("metadata.sqlite", "truncate"),  # "database disk image is malformed"

@@ -1,0 +1,166 @@
+"""The indexed words' vectors: a question's words found, translated, in the other language.
+
+e5 embeds a single word close to its translation: over the seeds' English words,
+"مجازات" is nearest to "punishing", "کارخانه" to "factories", "اقلیت" to "minority"
+(18 of 23 Dari words tried, ``docs/retrieval.md``). So each snapshot keeps a vector for
+every indexed word (the BM25 vocabulary, in the matching form, of :data:`MIN_LETTERS`
+letters or more, numbers left out) and, per word, its cosine with the closest indexed
+word of the other script. A question word *translates into* an indexed word of the other
+script when that word is its nearest there, and the question word is about as close to
+it as any word of the question's script is (:meth:`WordVectors.translation`): mutual
+nearest neighbours, so that a word merely close to many ("dire", "out") is seldom
+anyone's translation. Chance pairs remain ("سفر", travel, → "through"); the abstention
+rule only counts a passage holding several of the question's words
+(:mod:`chatbot.retrieval.translation`).
+
+Each snapshot takes the previous one's vectors (same embedder) and embeds only the new
+words, in batches: about 160 words a second on 2 cores, so the seeds' first build (556
+words) takes 3.5 s more, and an article adds its new words only. The closest-word
+cosines are counted again for each snapshot, a matrix product over the two scripts'
+words in blocks. A snapshot written before this file was kept has none: translation
+evidence is off until the next ``chatbot index`` that changes something (or
+``--rebuild``).
+"""
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from chatbot.embeddings import Embedder
+from chatbot.index.errors import reading
+
+WORDS_FILE = "words.npz"
+MIN_LETTERS = 3
+"""Shorter words are left out: Dari and English two-letter words are mostly function
+words, and a short word's vector says little about its meaning."""
+TRANSLATION_MARGIN = 0.02
+"""How far below the indexed word's closest match in the question's script the question
+word may be and still count as its translation. The question word itself is often not
+indexed (a Dari question over English articles), and the indexed word's closest match
+is then another form of it: "گروههایی" is 0.908 from "groups", whose closest Dari word,
+"گروههای", is 0.919 from it. "قربانیان" → "victims" (0.881 against 0.902) stays out."""
+_BATCH = 256
+_BLOCK = 2048
+
+
+def in_arabic_script(word: str) -> bool:
+    """Whether ``word`` is written in Arabic script (Dari), else taken as Latin."""
+    return any("\u0600" <= letter <= "\u06ff" for letter in word)
+
+
+def indexable(word: str) -> bool:
+    """Whether a word (matching form) gets a vector: letters enough, not a number."""
+    return len(word) >= MIN_LETTERS and not word.isdigit()
+
+
+@dataclass(frozen=True)
+class WordVectors:
+    """The indexed words, their vectors (unit length) and closest-word cosines."""
+
+    words: tuple[str, ...]
+    vectors: np.ndarray
+    closest_other: np.ndarray
+    """Per word, its cosine with the closest word in the other script (-1: none)."""
+    arabic: np.ndarray = field(init=False, repr=False)
+    rows: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.vectors) != len(self.words) or len(self.closest_other) != len(self.words):
+            raise ValueError(
+                f"{len(self.words)} words, {len(self.vectors)} vectors, "
+                f"{len(self.closest_other)} closest-word cosines"
+            )
+        arabic = np.array([in_arabic_script(word) for word in self.words], dtype=bool)
+        object.__setattr__(self, "arabic", arabic)
+        object.__setattr__(self, "rows", {word: row for row, word in enumerate(self.words)})
+
+    def vector(self, word: str) -> np.ndarray | None:
+        """The stored vector of an indexed ``word``; None for any other word."""
+        row = self.rows.get(word)
+        return None if row is None else self.vectors[row]
+
+    def translation(self, word: str, vector: np.ndarray) -> str | None:
+        """The indexed word of the other script that ``word`` (its ``vector``)
+        translates into, or None: its nearest word there, when ``word`` is within
+        :data:`TRANSLATION_MARGIN` of that word's closest match in ``word``'s script."""
+        rows = np.flatnonzero(self.arabic != in_arabic_script(word))
+        if not len(rows):
+            return None
+        similarities = self.vectors[rows] @ vector
+        best = int(np.argmax(similarities))
+        row = rows[best]
+        if similarities[best] < self.closest_other[row] - TRANSLATION_MARGIN:
+            return None
+        return self.words[row]
+
+
+def build_word_vectors(
+    vocabulary: Collection[str],
+    embedder: Embedder,
+    previous: WordVectors | None,
+    progress: Callable[[int], Callable[[int], None]] | None = None,
+) -> WordVectors:
+    """Vectors for the indexable words of ``vocabulary``: taken from ``previous`` (same
+    embedder) where it has them, the others embedded (``progress`` is told how many
+    there are, then each batch done)."""
+    words = tuple(sorted(word for word in vocabulary if indexable(word)))
+    known = previous.rows if previous is not None else {}
+    new = [word for word in words if word not in known]
+    embedded: dict[str, np.ndarray] = {}
+    if new:
+        step = progress(len(new)) if progress else None
+        for start in range(0, len(new), _BATCH):
+            batch = new[start : start + _BATCH]
+            embedded.update(zip(batch, embedder.embed_queries(batch), strict=True))
+            if step:
+                step(len(batch))
+    vectors = np.zeros((len(words), embedder.dimension), dtype=np.float32)
+    for row, word in enumerate(words):
+        stored = previous.vector(word) if previous is not None and word in known else None
+        vectors[row] = stored if stored is not None else embedded[word]
+    return WordVectors(words, vectors, _closest_other(words, vectors))
+
+
+def _closest_other(words: tuple[str, ...], vectors: np.ndarray) -> np.ndarray:
+    """Per word, its best cosine with a word of the other script (-1 when none)."""
+    arabic = np.array([in_arabic_script(word) for word in words], dtype=bool)
+    closest = np.full(len(words), -1.0, dtype=np.float32)
+    dari, latin = np.flatnonzero(arabic), np.flatnonzero(~arabic)
+    if not len(dari) or not len(latin):
+        return closest
+    latin_vectors = vectors[latin]
+    latin_best = np.full(len(latin), -1.0, dtype=np.float32)
+    for start in range(0, len(dari), _BLOCK):
+        rows = dari[start : start + _BLOCK]
+        similarities = vectors[rows] @ latin_vectors.T
+        closest[rows] = similarities.max(axis=1)
+        latin_best = np.maximum(latin_best, similarities.max(axis=0))
+    closest[latin] = latin_best
+    return closest
+
+
+def write_word_vectors(folder: Path, words: WordVectors) -> None:
+    """Store ``words`` in snapshot ``folder`` (vectors as float16: half the disk, and
+    cosines still within 0.001)."""
+    np.savez(
+        folder / WORDS_FILE,
+        words=np.array(words.words, dtype=str),
+        vectors=words.vectors.astype(np.float16),
+        closest_other=words.closest_other,
+    )
+
+
+def read_word_vectors(folder: Path) -> WordVectors | None:
+    """The word vectors of snapshot ``folder``; None for a snapshot written before they
+    were kept. :class:`~chatbot.index.errors.IndexCorruptError` names a damaged file."""
+    path = folder / WORDS_FILE
+    if not path.exists():
+        return None
+    with reading(path), np.load(path, allow_pickle=False) as stored:
+        return WordVectors(
+            tuple(stored["words"].tolist()),
+            stored["vectors"].astype(np.float32),
+            stored["closest_other"].astype(np.float32),
+        )
