@@ -11,7 +11,7 @@ from chatbot.index.builder import update_index
 from chatbot.index.snapshot import SNAPSHOTS_DIR, current_snapshot_name
 from chatbot.index.words import WORDS_FILE, in_arabic_script, indexable, read_word_vectors
 from chatbot.retrieval import Retriever
-from tests.conftest import SEEDS
+from tests.conftest import EN_2021, SEEDS
 
 
 def test_every_indexable_word_has_a_unit_vector_and_its_closest_match_across(seeds_index):
@@ -45,6 +45,13 @@ def test_a_word_translates_into_its_nearest_word_of_the_other_script(seeds_index
         snapshot.close()
 
 
+def closest_from_scratch(words) -> np.ndarray:
+    """Each word's best cosine with a word of the other script, over every pair."""
+    similarities = words.vectors @ words.vectors.T
+    similarities[words.arabic[:, None] == words.arabic[None, :]] = -1.0
+    return similarities.max(axis=1)
+
+
 def test_an_update_embeds_only_the_new_words(seeds_index: Path, tmp_path: Path, embedder):
     index_dir = tmp_path / "index"
     shutil.copytree(seeds_index, index_dir)
@@ -69,6 +76,20 @@ def test_an_update_embeds_only_the_new_words(seeds_index: Path, tmp_path: Path, 
         assert {"saffron", "cardamom", "steamed"} <= new_words
         # chunk and sentence vectors first, then only the words no earlier snapshot had
         assert totals[-1] == len(new_words) and len(totals) == 2
+        # the closest-word cosines raised with the new words' equal a count from scratch
+        assert np.allclose(
+            snapshot.words.closest_other, closest_from_scratch(snapshot.words), atol=2e-3
+        )
+    finally:
+        snapshot.close()
+    (articles / EN_2021).unlink()  # its words go: every pair is counted again
+    update_index(articles, index_dir, embedder)
+    snapshot = load_snapshot(index_dir)
+    try:
+        assert "blinken" not in snapshot.words.words
+        assert np.allclose(
+            snapshot.words.closest_other, closest_from_scratch(snapshot.words), atol=2e-3
+        )
     finally:
         snapshot.close()
 
