@@ -159,7 +159,8 @@ def shifted_toward(
     e5 scores a passage in the question's own language higher whatever it says. A fixed
     offset makes up for that on average, but passages differ in how much of their
     language they carry; the direction between the two languages' means measures it
-    per passage (``docs/retrieval.md``, "Current defaults")."""
+    per passage (``docs/retrieval.md``, "Earlier: country names from CLDR, the question
+    shifted toward the other language")."""
     if not weight or asked_in == language or asked_in not in means or language not in means:
         return vector
     return vector + weight * (means[language] - means[asked_in])
