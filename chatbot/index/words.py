@@ -21,7 +21,7 @@ snapshot written before this file was kept has none: translation evidence is off
 until the next ``chatbot index`` that changes something (or ``--rebuild``).
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +56,9 @@ def indexable(word: str) -> bool:
 
 @dataclass(frozen=True)
 class WordVectors:
-    """The indexed words, their vectors (unit length) and closest-word cosines."""
+    """The indexed words, their vectors (unit length) and closest-word cosines, the
+    Latin-script words first (put so when given otherwise), so that each script's
+    vectors are one block of rows."""
 
     words: tuple[str, ...]
     vectors: np.ndarray
@@ -72,6 +74,12 @@ class WordVectors:
                 f"{len(self.closest_other)} closest-word cosines"
             )
         arabic = np.array([in_arabic_script(word) for word in self.words], dtype=bool)
+        order = np.argsort(arabic, kind="stable")
+        if np.any(order != np.arange(len(order))):
+            object.__setattr__(self, "words", tuple(self.words[i] for i in order))
+            object.__setattr__(self, "vectors", self.vectors[order])
+            object.__setattr__(self, "closest_other", self.closest_other[order])
+            arabic = arabic[order]
         object.__setattr__(self, "arabic", arabic)
         object.__setattr__(self, "rows", {word: row for row, word in enumerate(self.words)})
 
@@ -80,19 +88,27 @@ class WordVectors:
         row = self.rows.get(word)
         return None if row is None else self.vectors[row]
 
-    def translation(self, word: str, vector: np.ndarray) -> str | None:
-        """The indexed word of the other script that ``word`` (its ``vector``)
-        translates into, or None: its nearest word there, when ``word`` is within
-        :data:`TRANSLATION_MARGIN` of that word's closest match in ``word``'s script."""
-        rows = np.flatnonzero(self.arabic != in_arabic_script(word))
-        if not len(rows):
-            return None
-        similarities = self.vectors[rows] @ vector
-        best = int(np.argmax(similarities))
-        row = rows[best]
-        if similarities[best] < self.closest_other[row] - TRANSLATION_MARGIN:
-            return None
-        return self.words[row]
+    def translations(self, words: Sequence[str], vectors: np.ndarray) -> list[str | None]:
+        """For each of ``words`` (their ``vectors``, one row each), the indexed word of
+        the other script it translates into, or None: its nearest word there, when it
+        is within :data:`TRANSLATION_MARGIN` of that word's closest match in its own
+        script. One matrix product per script over the other script's block of rows."""
+        found: list[str | None] = [None] * len(words)
+        latin = int(np.count_nonzero(~self.arabic))
+        asked_arabic = np.array([in_arabic_script(word) for word in words], dtype=bool)
+        blocks = {False: (latin, len(self.words)), True: (0, latin)}  # the other script's
+        for arabic, (start, stop) in blocks.items():
+            asked = np.flatnonzero(asked_arabic == arabic)
+            if not len(asked) or start == stop:
+                continue
+            similarities = self.vectors[start:stop] @ vectors[asked].T
+            best = similarities.argmax(axis=0)
+            for column, position in enumerate(asked):
+                row = start + int(best[column])
+                floor = self.closest_other[row] - TRANSLATION_MARGIN
+                if similarities[best[column], column] >= floor:
+                    found[position] = self.words[row]
+        return found
 
 
 def build_word_vectors(

@@ -175,14 +175,13 @@ class AbstentionRule:
             return named
         for best in best_passages(by_language):
             gives = best.chunk_id in giving_asked_number
-            relevance = self.relevance(best, question, language, background, gives)
-            if relevance >= self.threshold:
+            if self.relevance(best, question, language, background, gives) >= self.threshold:
                 return True
             if (
                 translated is not None
                 and best.language != language
-                and best.lexical < self.lexical_evidence
-                and relevance + self.lexical_lift >= self.threshold
+                and self.relevance(best, question, language, background, gives, True)
+                >= self.threshold
                 and self.holds_translated(*translated(best))
             ):
                 return True

@@ -14,6 +14,8 @@ question words the index does not hold are embedded then, about 7 ms a word on 2
 cores, at most :data:`MAX_EMBEDDED` of them.
 """
 
+import numpy as np
+
 from chatbot.embeddings import Embedder
 from chatbot.index.words import WordVectors, indexable
 from chatbot.text.tokens import tokenize
@@ -50,12 +52,11 @@ class QuestionTranslations:
             return {}
         stored = {word: self._vectors.vector(word) for word in self.words}
         unknown = sorted((w for w, v in stored.items() if v is None), key=len, reverse=True)
-        unknown = unknown[:MAX_EMBEDDED]
-        if unknown:
-            stored.update(zip(unknown, self._embedder.embed_queries(unknown), strict=True))
-        found = {}
-        for word, vector in stored.items():
-            target = None if vector is None else self._vectors.translation(word, vector)
-            if target is not None:
-                found[word] = target
-        return found
+        embedded = unknown[:MAX_EMBEDDED]
+        if embedded:
+            stored.update(zip(embedded, self._embedder.embed_queries(embedded), strict=True))
+        words = [word for word, vector in stored.items() if vector is not None]
+        if not words:
+            return {}
+        targets = self._vectors.translations(words, np.stack([stored[word] for word in words]))
+        return {word: target for word, target in zip(words, targets, strict=True) if target}

@@ -35,12 +35,17 @@ def test_a_word_translates_into_its_nearest_word_of_the_other_script(seeds_index
     snapshot = load_snapshot(seeds_index)
     try:
         words = snapshot.words
-        punish = embedder.embed_queries(["مجازات"])[0]  # "punishment": no Dari article has it
-        assert words.translation("مجازات", punish) == "punishing"
-        groups = words.vector("groups")
-        assert in_arabic_script(words.translation("groups", groups))
+        asked = ["مجازات", "groups", "گروههای"]  # "مجازات" (punishment): no Dari article has it
+        vectors = np.stack(
+            [embedder.embed_queries(["مجازات"])[0], words.vector("groups"), words.vector("گروههای")]
+        )
+        punishing, groups, dari_groups = words.translations(asked, vectors)
+        assert punishing == "punishing"
+        assert in_arabic_script(groups)
         # a word of the question's own script is never its translation
-        assert not in_arabic_script(words.translation("گروههای", words.vector("گروههای")))
+        assert dari_groups is not None and not in_arabic_script(dari_groups)
+        # each script is one block of rows, the Latin one first
+        assert not words.arabic[: np.count_nonzero(~words.arabic)].any()
     finally:
         snapshot.close()
 
