@@ -123,34 +123,38 @@ def build_word_vectors(
     was removed, only the new words are compared with the other script's, so adding
     an article costs in proportion to what it adds (a matrix product over every pair
     takes seconds at 10,000 articles); a removal counts every pair again."""
-    words = tuple(sorted(word for word in vocabulary if indexable(word)))
+    words = tuple(sorted((w for w in vocabulary if indexable(w)), key=_script_then_word))
+    arabic = np.array([in_arabic_script(word) for word in words], dtype=bool)
     known = previous.rows if previous is not None else {}
-    new = [word for word in words if word not in known]
-    embedded: dict[str, np.ndarray] = {}
-    if new:
-        step = progress(len(new)) if progress else None
-        for start in range(0, len(new), _BATCH):
-            batch = new[start : start + _BATCH]
-            embedded.update(zip(batch, embedder.embed_queries(batch), strict=True))
-            if step:
-                step(len(batch))
+    reused = np.array([known.get(word, -1) for word in words], dtype=np.int64)
+    old = reused >= 0
+    new = [word for word, row in zip(words, reused, strict=True) if row < 0]
     vectors = np.zeros((len(words), embedder.dimension), dtype=np.float32)
     closest = np.full(len(words), -1.0, dtype=np.float32)
-    for row, word in enumerate(words):
-        if word in known:
-            vectors[row] = previous.vectors[known[word]]  # type: ignore[union-attr]
-            closest[row] = previous.closest_other[known[word]]  # type: ignore[union-attr]
-        else:
-            vectors[row] = embedded[word]
-    arabic = np.array([in_arabic_script(word) for word in words], dtype=bool)
-    kept = set(words)
-    if previous is None or any(word not in kept for word in previous.words):
+    if previous is not None:
+        vectors[old] = previous.vectors[reused[old]]
+        closest[old] = previous.closest_other[reused[old]]
+    if new:
+        step = progress(len(new)) if progress else None
+        embedded = []
+        for start in range(0, len(new), _BATCH):
+            batch = new[start : start + _BATCH]
+            embedded.append(embedder.embed_queries(batch))
+            if step:
+                step(len(batch))
+        vectors[~old] = np.concatenate(embedded)
+    if previous is None or int(np.count_nonzero(old)) < len(previous.words):
         # a word gone may have been some word's closest: count every pair again
         closest[:] = -1.0
         _raise_closest(closest, vectors, arabic, np.flatnonzero(arabic))
     else:
-        _raise_closest(closest, vectors, arabic, np.array([w not in known for w in words]))
+        _raise_closest(closest, vectors, arabic, np.flatnonzero(~old))
     return WordVectors(words, vectors, closest)
+
+
+def _script_then_word(word: str) -> tuple[bool, str]:
+    """Sort key: Latin-script words first, each script in code-point order."""
+    return in_arabic_script(word), word
 
 
 def _raise_closest(
