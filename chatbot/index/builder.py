@@ -59,12 +59,7 @@ from chatbot.index.store import (
     NewSentence,
 )
 from chatbot.index.vectors import LanguageVectors, VectorIndex, chosen_kind
-from chatbot.index.words import (
-    WordVectors,
-    build_word_vectors,
-    read_word_vectors,
-    write_word_vectors,
-)
+from chatbot.index.words import publish_word_vectors
 from chatbot.text.articles import Article, prepare_article
 from chatbot.text.cleaning import repeated_lines, short_lines
 from chatbot.text.tokens import tokenize
@@ -388,10 +383,9 @@ class _Run:
             sums.save(folder)
             previous = self._same_embedder_snapshot()
             write_background(folder, self.embedder, previous)
-            words = build_word_vectors(
-                lexical.vocabulary(), self.embedder, _readable_words(previous), self.progress
+            publish_word_vectors(
+                folder, lexical.vocabulary(), self.embedder, previous, self.progress
             )
-            write_word_vectors(folder, words)
             self.manifest.write(folder)
             write_checksums(folder)
             publish_snapshot(self.index_dir, name)
@@ -490,14 +484,3 @@ def _documents(rows: list[tuple[int, str, str]]) -> tuple[list[list[str]], list[
     """Store rows ``(chunk id, language, tokens)`` as the BM25 index takes them: token
     lists, chunk ids, languages."""
     return [t.split() for _, _, t in rows], [i for i, _, _ in rows], [x for _, x, _ in rows]
-
-
-def _readable_words(snapshot: Path | None) -> WordVectors | None:
-    """The word vectors of ``snapshot`` to reuse; None when it has none or they are
-    damaged (then every word is embedded again)."""
-    if snapshot is None:
-        return None
-    try:
-        return read_word_vectors(snapshot)
-    except IndexError_:
-        return None

@@ -21,14 +21,17 @@ snapshot written before this file was kept has none: translation evidence is off
 until the next ``chatbot index`` that changes something (or ``--rebuild``).
 """
 
+import os
+import shutil
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from zipfile import BadZipFile
 
 import numpy as np
 
 from chatbot.embeddings import Embedder
-from chatbot.index.errors import reading
+from chatbot.index.errors import IndexError_, reading
 
 WORDS_FILE = "words.npz"
 MIN_LETTERS = 3
@@ -176,6 +179,41 @@ def _raise_closest(
             similarities = vectors[block] @ other_vectors.T
             closest[block] = np.maximum(closest[block], similarities.max(axis=1))
             closest[others] = np.maximum(closest[others], similarities.max(axis=0))
+
+
+def publish_word_vectors(
+    folder: Path,
+    vocabulary: Collection[str],
+    embedder: Embedder,
+    previous: Path | None,
+    progress: Callable[[int], Callable[[int], None]] | None = None,
+) -> None:
+    """Write snapshot ``folder``'s word vectors for ``vocabulary``, from those of the
+    ``previous`` snapshot (same embedder; None: there is none). When the words are the
+    same (an article whose words are all indexed already) its file is linked, not read
+    and written again: at 18,000 words that is 0.3 s of an update. A missing or
+    damaged previous file means every word is embedded again."""
+    wanted = {word for word in vocabulary if indexable(word)}
+    source = previous / WORDS_FILE if previous is not None else None
+    try:
+        if source is not None and source.exists():
+            with np.load(source, allow_pickle=False) as stored:
+                if set(stored["words"].tolist()) == wanted:
+                    _link_or_copy(source, folder / WORDS_FILE)
+                    return
+        words = read_word_vectors(previous) if previous is not None else None
+    except (OSError, ValueError, KeyError, BadZipFile, IndexError_):
+        words = None
+    write_word_vectors(folder, build_word_vectors(wanted, embedder, words, progress))
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system allows one (snapshot files are never
+    changed in place), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def write_word_vectors(folder: Path, words: WordVectors) -> None:

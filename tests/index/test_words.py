@@ -115,3 +115,20 @@ def test_a_snapshot_from_before_word_vectors_is_searched_without_them(
         "In how many countries was the government itself the trafficker?"
     )
     assert result.answered and "11 countries" in result.passages[0].text
+
+
+def test_an_update_with_no_new_word_links_the_previous_file(
+    seeds_index: Path, tmp_path: Path, embedder
+):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seeds_index, index_dir)
+    before = index_dir / SNAPSHOTS_DIR / current_snapshot_name(index_dir) / WORDS_FILE
+    articles = tmp_path / "articles"
+    shutil.copytree(SEEDS, articles)
+    path = articles / EN_2021
+    path.write_text(path.read_text("utf-8") + "\n\nTrafficking in persons report.\n", "utf-8")
+    report = update_index(articles, index_dir, embedder)
+    assert report.modified
+    after = index_dir / SNAPSHOTS_DIR / current_snapshot_name(index_dir) / WORDS_FILE
+    assert after != before and after.samefile(before)
+    load_snapshot(index_dir).close()  # its checksums hold
