@@ -16,7 +16,8 @@ rule only counts a passage holding several of the question's words
 Each snapshot takes the previous one's vectors and closest-word cosines (same
 embedder) and embeds only the new words, in batches: about 160 words a second on 2
 cores, so the seeds' first build (556 words) takes 3.5 s more, FLORES-200's English
-articles (4,916 words) about 40 s, and an article adds its new words only. A
+articles (4,916 words) about 40 s, and an article adds its new words only (with
+none, the previous snapshot's file is linked). A
 snapshot written before this file was kept has none: translation evidence is off
 until the next ``chatbot index`` that changes something (or ``--rebuild``).
 """
