@@ -3,8 +3,9 @@
 The rule (:mod:`chatbot.retrieval.abstention`) judges a question from a few numbers per
 language: its best passage's cosine, the question's baseline over the background texts,
 the passage's lead over its language's best passages, whether it is in the other
-language, whether it shares words with the question and whether its best sentence has
-the number the question asks for. This script asks every question
+language, whether it shares words with the question (in the other language: how many
+of the question's words it holds translated, and of how many) and whether its best
+sentence has the number the question asks for. This script asks every question
 of the retrieval benchmark's tasks (``benchmarks/retrieval.py``: same corpora, rows and
 cached indexes) through the product's Retriever and records those numbers. A rule is
 then replayed on the recording in milliseconds, through the rule's own
