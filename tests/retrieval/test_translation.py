@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from chatbot.retrieval import RetrievalSettings, Retriever
 from chatbot.retrieval.abstention import AbstentionRule
-from chatbot.retrieval.translation import MAX_EMBEDDED, QuestionTranslations
+from chatbot.retrieval.translation import MAX_EMBEDDED, MAX_WORDS, QuestionTranslations
 
 PUNISHING = "A number of countries still compel labor as a form of punishing political opposition."
 
@@ -37,17 +37,26 @@ class CountingEmbedder:
 
 
 def test_at_most_a_few_unindexed_words_are_embedded_and_only_once(retriever, embedder):
-    words = [f"واژه{letter}" for letter in "ابپتثجچحخدذرزژس"]  # 15 made-up Dari words
+    table = retriever._loaded.words
+    words = [f"واژه{letter}" for letter in "ابپتثجچحخدذ"]  # 11 made-up Dari words
     counting = CountingEmbedder(embedder)
-    translations = QuestionTranslations(" ".join(words), retriever._loaded.words, counting)
-    assert len(translations.words) == 15 and counting.embedded == 0  # nothing until asked
+    translations = QuestionTranslations(" ".join(words), table, counting)
+    assert len(translations.words) == 11 and counting.embedded == 0  # nothing until asked
     translations.held_by(PUNISHING)
     translations.held_by("Saffron and cardamom season the rice.")
     assert counting.embedded == MAX_EMBEDDED
-    words = retriever._loaded.words
-    indexed = QuestionTranslations("punishing political opposition", words, counting)
+    indexed = QuestionTranslations("punishing political opposition", table, counting)
     indexed.held_by("مجازات")
     assert counting.embedded == MAX_EMBEDDED  # indexed words have their vectors stored
+
+
+def test_a_text_longer_than_a_question_is_not_translated(retriever, embedder):
+    counting = CountingEmbedder(embedder)
+    words = " ".join(f"واژه{letter}" for letter in "ابپتثجچحخدذرزژس")  # 15 words
+    table = retriever._loaded.words
+    pasted = QuestionTranslations(f"مجازات مخالفان سیاسی {words}", table, counting)
+    assert len(pasted.words) > MAX_WORDS
+    assert pasted.held_by(PUNISHING) == 0 and counting.embedded == 0
 
 
 def test_cross_language_questions_are_answered_on_their_translated_words(seeds_index, embedder):
