@@ -33,6 +33,7 @@ import numpy as np
 
 from chatbot.embeddings import Embedder
 from chatbot.index.errors import IndexError_, reading
+from chatbot.text.language import is_arabic_script
 
 WORDS_FILE = "words.npz"
 MIN_LETTERS = 3
@@ -50,7 +51,7 @@ _BLOCK = 2048
 
 def in_arabic_script(word: str) -> bool:
     """Whether ``word`` is written in Arabic script (Dari), else taken as Latin."""
-    return any("\u0600" <= letter <= "\u06ff" for letter in word)
+    return any(is_arabic_script(letter) for letter in word)
 
 
 def indexable(word: str) -> bool:

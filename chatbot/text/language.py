@@ -11,7 +11,8 @@ Language = Literal["en", "prs"]
 LANGUAGES: tuple[Language, ...] = ("en", "prs")
 
 
-def _is_arabic_script(char: str) -> bool:
+def is_arabic_script(char: str) -> bool:
+    """Whether ``char`` is in the Arabic script's blocks (Dari, Persian)."""
     code = ord(char)
     return 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF
 
@@ -32,7 +33,7 @@ def detect_language(text: str) -> Language:
         for char in word:
             if not char.isalpha():
                 continue
-            if _is_arabic_script(char):
+            if is_arabic_script(char):
                 arabic_letters += 1
             elif char.isascii():
                 latin_letters += 1
