@@ -57,7 +57,13 @@ from chatbot.chunks import ChunkingSettings, chunk_article  # noqa: E402
 from chatbot.embeddings import Embedder, create_embedder  # noqa: E402
 from chatbot.evaluation import QARow, RowOutcome, evaluate_row, load_rows, summarize  # noqa: E402
 from chatbot.index.builder import update_index  # noqa: E402
-from chatbot.retrieval import QuestionError, RetrievalResult, RetrievalSettings, Retriever  # noqa: E402
+from chatbot.retrieval import (  # noqa: E402
+    Passage,
+    QuestionError,
+    RetrievalResult,
+    RetrievalSettings,
+    Retriever,
+)
 from chatbot.text.normalize import normalize_for_matching  # noqa: E402
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "eval"
@@ -643,6 +649,7 @@ MISS_CATEGORIES = (
     "right article lower",
     "article not in top 10",
 )
+VERDICT_MISSES = ("answerable, not answered", "off-topic, answered")
 
 
 def diagnose(
@@ -664,17 +671,33 @@ def diagnose(
         category = MISS_CATEGORIES[3]
     else:
         category = MISS_CATEGORIES[4]
-    top = [
+    return Miss(task, row, outcome.rank, category, source_rank, _top(passages, row.source, expect))
+
+
+def wrong_verdict(task: str, outcome: RowOutcome, result: RetrievalResult | None) -> Miss:
+    """A row whose answered/not-answered verdict is wrong (see :data:`VERDICT_MISSES`)."""
+    row = outcome.row
+    passages = result.passages if result else []
+    source_rank = next((p.rank for p in passages if p.article == row.source), None)
+    category = VERDICT_MISSES[0] if row.source is not None else VERDICT_MISSES[1]
+    expect = normalize_for_matching(row.expect) if row.expect else ""
+    return Miss(task, row, outcome.rank, category, source_rank, _top(passages, row.source, expect))
+
+
+def _top(passages: Sequence[Passage], source: str | None, expect: str) -> list[dict[str, object]]:
+    """The first three passages found, for a row's record in ``--failures``."""
+    return [
         {
             "rank": p.rank,
             "article": p.article,
             "score": p.score,
-            "has_expect": p.article == row.source and expect in normalize_for_matching(p.text),
+            "has_expect": bool(expect)
+            and p.article == source
+            and expect in normalize_for_matching(p.text),
             "text": p.text[:160],
         }
         for p in passages[:3]
     ]
-    return Miss(task, row, outcome.rank, category, source_rank, top)
 
 
 @dataclass
@@ -683,6 +706,8 @@ class TaskResult:
     summary: dict[str, object] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
     misses: list[Miss] = field(default_factory=list)
+    wrong_verdicts: list[Miss] = field(default_factory=list)
+    """Answerable rows left unanswered and off-topic rows answered (:data:`VERDICT_MISSES`)."""
     top_scores: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     """Score of the rank-1 passage, for answerable and for off-topic rows."""
     excluded: Counter[str] = field(default_factory=Counter)
@@ -740,6 +765,8 @@ def run_task(
             result.top_scores[kind].append(retriever.last.passages[0].score)
         if row.source is not None and outcome.rank != 1:
             result.misses.append(diagnose(spec.name, outcome, retriever.last, view))
+        if outcome.answered != (row.source is not None):
+            result.wrong_verdicts.append(wrong_verdict(spec.name, outcome, retriever.last))
         if number % 100 == 0:
             note(f"  {spec.name}: {number}/{len(rows)} rows")
     result.summary = summarize(outcomes)
@@ -870,10 +897,11 @@ def format_misses(results: Sequence[TaskResult]) -> str:
 
 
 def write_misses(path: Path, results: Sequence[TaskResult]) -> None:
-    """One JSON object per answerable row missed at rank 1."""
+    """One JSON object per answerable row missed at rank 1, and per row with the wrong
+    verdict (answerable and not answered, off-topic and answered)."""
     with path.open("w", encoding="utf-8") as handle:
         for result in results:
-            for miss in result.misses:
+            for miss in result.misses + result.wrong_verdicts:
                 record = {
                     "task": miss.task,
                     "id": miss.row.id,
