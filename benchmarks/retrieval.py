@@ -951,7 +951,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=Path,
         default=SEEDS_QA,
         help="QA file over seeds/ for the seeds task (default tests/data/seeds_qa.jsonl; "
-        "tests/data/seeds_qa_check.jsonl and seeds_qa_check2.jsonl to seeds_qa_check5.jsonl "
+        "tests/data/seeds_qa_check.jsonl and seeds_qa_check2.jsonl to seeds_qa_check6.jsonl "
         "are the check sets, never fitted on)",
     )
     parser.add_argument(
