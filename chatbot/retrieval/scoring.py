@@ -28,8 +28,9 @@ class Candidate:
     lexical: float
     """BM25 score for the question's words scaled by their best BM25 score (0..1)."""
     fused: float
-    """The ranking score: ``dense`` plus the lexical weight times ``lexical`` for a
-    passage in the question's language; for a passage in another language, the cosine
+    """The ranking score: ``dense`` plus the lexical weight times how far ``lexical``
+    stands above its language's other candidates (:func:`distinctive`) for a passage in
+    the question's language; for a passage in another language, the cosine
     with the question shifted toward that language (:func:`shifted_toward`) plus the
     cross-language offset and the lifts of shared numbers and names."""
     margin: float
@@ -164,6 +165,22 @@ def shifted_toward(
     if not weight or asked_in == language or asked_in not in means or language not in means:
         return vector
     return vector + weight * (means[language] - means[asked_in])
+
+
+def distinctive(shares: np.ndarray) -> np.ndarray:
+    """``shares`` (one language's candidates: how much of the question's words each
+    holds, BM25 scaled to 0..1) less their mean, and 0 where below it: how far a
+    passage shares more of the question's words than the others found for it.
+
+    Scaled BM25 gives its best passage a 1 even when that passage shares only the words
+    every passage on the subject has ("report", "trafficking", "گزارش"). As a lift,
+    that put a passage in the question's language that merely speaks of the subject
+    ahead of the answer in the other language, which cannot share the words. Words all
+    the candidates share tell none of them apart; the share a passage holds beyond the
+    others does."""
+    if not shares.size:
+        return shares
+    return np.maximum(shares - shares.mean(), 0.0)
 
 
 def without_copies(ranked: Iterable[Candidate]) -> list[Candidate]:

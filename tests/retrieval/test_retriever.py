@@ -63,6 +63,30 @@ def test_one_ranking_keeps_the_better_passage_in_the_questions_language_first(re
     assert found(result, EN_2025, "creative and determined")
 
 
+@pytest.mark.parametrize(
+    ("question", "article", "expect"),
+    [
+        (
+            "قاچاقچیان چرا جوامع حاشیه نشین را هدف قرار می دهند؟",
+            EN_2021,
+            "traffickers prey on marginalized communities",
+        ),
+        (
+            "Whom did the State Department rely on to gather information for the report?",
+            PRS_2025,
+            "چندین سازمان در تهیه معلومات",
+        ),
+    ],
+)
+def test_the_subjects_common_words_do_not_lift_a_passage_over_the_answer(
+    retriever, question, article, expect
+):
+    # Every passage in the question's language shares "report", "trafficking" or
+    # "قاچاق" with it; when that counted as lexical evidence, the Dari overview came
+    # first for the Dari question, and the English lede for the English one.
+    assert found(top(retriever, question), article, expect)
+
+
 def test_a_shared_number_lifts_the_passage_in_the_other_language(retriever):
     result = top(
         retriever, "How many of the 188 countries in the report made progress against trafficking?"

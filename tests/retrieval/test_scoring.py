@@ -9,6 +9,7 @@ from chatbot.retrieval.scoring import (
     Candidate,
     CandidatePool,
     copies_among,
+    distinctive,
     lead,
     match_units,
     shifted_toward,
@@ -175,3 +176,13 @@ def test_a_results_list_keeps_each_passage_once_at_its_best_place() -> None:
 
     kept = without_copies([ranked(3, {7}), ranked(1, set()), ranked(7, {3}), ranked(2, set())])
     assert [c.chunk_id for c in kept] == [3, 1, 2]
+
+
+def test_only_words_beyond_the_other_candidates_lift_a_passage() -> None:
+    # the subject's common words in every passage: no passage stands out
+    assert distinctive(np.array([1.0, 0.9, 0.95])).max() == pytest.approx(0.05)
+    # a rare word of the question in one passage: it stands out
+    lifted = distinctive(np.array([1.0, 0.2, 0.0]))
+    assert lifted[0] == pytest.approx(0.6)
+    assert lifted[1:].tolist() == [0.0, 0.0]
+    assert distinctive(np.zeros(0)).size == 0
