@@ -16,9 +16,9 @@ How a question is answered:
    the question's words for passages in its own language (what a passage holds of
    them beyond the other candidates, :func:`~chatbot.retrieval.scoring.distinctive`,
    so that the subject's common words do not lift it over an answer in the other
-   language); for passages in the other
-   one its numbers, and its names as the other script writes them ("کمبودیا" for
-   "Cambodia", :mod:`chatbot.index.names`); steps 3 and 4 run per article language;
+   language); for passages in the other one its numbers, and its names as the other
+   script writes them ("کمبودیا" for "Cambodia", :mod:`chatbot.index.names`); steps 3
+   and 4 run per article language;
 5. the candidates of all languages go into one ranking, where a passage in another
    language than the question is scored with the question shifted toward that
    language (:func:`~chatbot.retrieval.scoring.shifted_toward`) and gets a fixed

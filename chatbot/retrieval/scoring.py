@@ -30,8 +30,8 @@ class Candidate:
     fused: float
     """The ranking score: ``dense`` plus the lexical weight times how far ``lexical``
     stands above its language's other candidates (:func:`distinctive`) for a passage in
-    the question's language; for a passage in another language, the cosine
-    with the question shifted toward that language (:func:`shifted_toward`) plus the
+    the question's language; for a passage in another language, the cosine with the
+    question shifted toward that language (:func:`shifted_toward`) plus the
     cross-language offset and the lifts of shared numbers and names."""
     margin: float
     """The passage's lead: ``dense`` over the mean of the best *other* passages of its
