@@ -15,6 +15,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from chatbot.text.language import is_arabic_script
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -59,7 +61,7 @@ def _looks_like_text(text: str) -> bool:
 
 def _arabic_share(text: str) -> float:
     letters = [c for c in text if c.isalpha()]
-    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff")
+    arabic = sum(1 for c in letters if is_arabic_script(c))
     return arabic / len(letters) if letters else 0.0
 
 
