@@ -5,9 +5,10 @@ language: its best passage's cosine, the question's baseline over the background
 the passage's lead over its language's best passages, whether it is in the other
 language, whether it shares words with the question (in the other language: how many
 of the question's words it holds translated, and of how many) and whether its best
-sentence has the number the question asks for. This script asks every question
-of the retrieval benchmark's tasks (``benchmarks/retrieval.py``: same corpora, rows and
-cached indexes) through the product's Retriever and records those numbers. A rule is
+sentence has the number the question asks for (or, asked outright, lacks it). This
+script asks every question of the retrieval benchmark's tasks
+(``benchmarks/retrieval.py``: same corpora, rows and cached indexes) through the
+product's Retriever and records those numbers. A rule is
 then replayed on the recording in milliseconds, through the rule's own
 :meth:`~chatbot.retrieval.abstention.AbstentionRule.combine`, so rules can be compared
 on exactly the same questions, and a grid of them searched.
@@ -64,6 +65,7 @@ PARTS = (
     "translated_held",
     "translated_asked",
     "gives_asked_number",
+    "lacks_asked_number",
 )
 GRID: dict[str, Sequence[float]] = {
     "baseline_weight": np.round(np.arange(0.8, 1.81, 0.1), 2).tolist(),
@@ -93,6 +95,7 @@ class RecordingRule(AbstentionRule):
         giving_asked_number: Collection[int] = (),
         named: bool | None = None,
         translated: Callable[[Candidate], tuple[int, int]] | None = None,
+        lacking_asked_number: Collection[int] = (),
     ) -> bool:
         bests = best_passages(by_language)
         counts = [
@@ -111,11 +114,19 @@ class RecordingRule(AbstentionRule):
                 "translated_held": [float(held) for held, _ in counts],
                 "translated_asked": [float(asked) for _, asked in counts],
                 "gives_asked_number": [float(b.chunk_id in giving_asked_number) for b in bests],
+                "lacks_asked_number": [float(b.chunk_id in lacking_asked_number) for b in bests],
                 "named": named,
             }
         )
         return super().answered(
-            by_language, question, language, background, giving_asked_number, named, translated
+            by_language,
+            question,
+            language,
+            background,
+            giving_asked_number,
+            named,
+            translated,
+            lacking_asked_number,
         )
 
     def follow_up_fits(
@@ -257,6 +268,7 @@ class TaskEvidence:
                 & (parts["translated_held"] >= rule.translated_share * parts["translated_asked"])
             ),
             gives_asked_number=parts["gives_asked_number"],
+            lacks_asked_number=parts["lacks_asked_number"],
         ).max(axis=1)
         best = np.where(self.follow_up_fits, best, -np.inf)
         return np.where(np.isnan(self.named), best, np.where(self.named == 1, np.inf, -np.inf))

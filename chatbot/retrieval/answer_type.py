@@ -5,7 +5,10 @@ When the passage the abstention rule judges has one where the question asks for 
 that is evidence beyond the cosine (:attr:`AbstentionRule.answer_type_lift
 <chatbot.retrieval.abstention.AbstentionRule.answer_type_lift>`). It matters most for
 an English question over a Dari article: cross-language cosines are close together,
-so its answer leads the article's other passages by little.
+so its answer leads the article's other passages by little. When the question asks
+outright (:func:`asks_outright_for_number`) and the passage has none, that is evidence
+against it: "How many people live in Xinjiang?" finds the passage on Xinjiang, whose
+best sentence gives no figure.
 
 Only the wording of questions counts. Words that also start clauses in statements
 ("when", and Dari "چند", which is also "a few") count only in a question: a text that
@@ -38,6 +41,15 @@ def asks_for_number(question: str) -> bool:
     if not _NUMBER_IN_QUESTION.search(text):
         return False
     return question.rstrip().endswith(_QUESTION_MARKS) or bool(_LEADING_NUMBER_WORD.match(text))
+
+
+def asks_outright_for_number(question: str) -> bool:
+    """True when ``question`` asks for a number (:func:`asks_for_number`) and ends with a
+    question mark. Only then does a passage without a figure count against it: a text
+    without the mark may be a statement that opens with "When" ("When asked for
+    comment, Miller said…", eight of FLORES-200's English sentences), or a question
+    typed without it, which keeps the benefit of the doubt."""
+    return question.rstrip().endswith(_QUESTION_MARKS) and asks_for_number(question)
 
 
 def holds_number(text: str) -> bool:

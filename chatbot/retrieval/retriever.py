@@ -48,7 +48,7 @@ from chatbot.index.lexical import Matches
 from chatbot.index.snapshot import current_snapshot_name
 from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule, best_passages
-from chatbot.retrieval.answer_type import asks_for_number, holds_number
+from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_number, holds_number
 from chatbot.retrieval.conversation import search_text
 from chatbot.retrieval.question import earlier_questions, tidy_question
 from chatbot.retrieval.scoring import (
@@ -318,7 +318,14 @@ class Retriever:
         question's with its context, then, for a follow-up, its own; ``topic``: what
         the index holds of a question that only names what it asks about."""
         rule = self.settings.abstention
-        giving_number = self._giving_number(snapshot, judged) if asks_for_number(question) else ()
+        giving_number = (
+            self._giving_number(snapshot, judged) if asks_for_number(question) else frozenset()
+        )
+        lacking_number = (
+            frozenset(best.chunk_id for best in best_passages(judged)) - giving_number
+            if asks_outright_for_number(question)
+            else frozenset()
+        )
         named = topic.answered if topic else None
         translations = QuestionTranslations(question, snapshot.words, self.embedder)
 
@@ -328,7 +335,14 @@ class Retriever:
             return held, len(translations.words)
 
         answered = rule.answered(
-            judged, vectors[0], language, snapshot.background, giving_number, named, translated
+            judged,
+            vectors[0],
+            language,
+            snapshot.background,
+            giving_number,
+            named,
+            translated,
+            lacking_number,
         )
         if named is None and len(vectors) > 1:
             answered = answered and rule.follow_up_fits(judged, vectors[-1], snapshot.background)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from chatbot.retrieval.answer_type import asks_for_number, holds_number
+from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_number, holds_number
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,22 @@ def test_questions_that_ask_for_a_number(question):
 )
 def test_questions_and_statements_that_do_not(text):
     assert not asks_for_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "outright"),
+    [
+        ("How many people live in Xinjiang?", True),
+        ("کابل چند نفر جمعیت دارد؟", True),
+        ("And in which year was that? ", True),
+        ("how many people live in xinjiang", False),  # typed without the mark
+        ("When asked for comment, Miller said he was not listening.", False),  # FLORES-200
+        ("What is the capital of Cambodia?", False),  # a question, but not for a number
+    ],
+)
+def test_only_a_question_with_its_mark_asks_outright_for_a_number(text, outright):
+    """A passage without a figure counts against a question only when it asks outright."""
+    assert asks_outright_for_number(text) is outright
 
 
 @pytest.mark.parametrize(
