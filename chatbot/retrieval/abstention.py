@@ -16,7 +16,8 @@ and length. So a passage is judged by its *relevance*:
 * plus small lifts for a passage in the other language (cross-language cosines run
   lower), for shared words (in the other language: the question's words translated,
   :mod:`chatbot.retrieval.translation`), and for a figure in the passage's best
-  sentence when the question asks for a number (:mod:`chatbot.retrieval.answer_type`).
+  sentence when the question asks for a number, taken off again when it asks outright
+  and the sentence has none (:mod:`chatbot.retrieval.answer_type`).
 
 The question is answered when some language's best passage reaches
 :attr:`AbstentionRule.threshold`. Calibrated on the public benchmarks
@@ -80,9 +81,9 @@ class AbstentionRule:
     (:func:`~chatbot.retrieval.answer_type.asks_outright_for_number`), and the best
     sentence has none. The lift answers English questions over the seeds' Dari article
     whose answer leads its neighbours by little ("How many countries and territories
-    have comprehensive anti-trafficking laws?");
-    every off-topic question stays unanswered (the closest, "قیمت طلا امروز چند
-    است؟", "what does gold cost today?", 0.024 short). The deduction refuses questions
+    have comprehensive anti-trafficking laws?"); every off-topic question stays
+    unanswered (the closest, "قیمت طلا امروز چند است؟", "what does gold cost today?",
+    0.024 short). The deduction refuses questions
     about a place the corpus names that ask a figure it does not give ("کابل چند نفر
     جمعیت دارد؟", how many people live in Kabul): over the seeds QA set and the eight
     check sets, off-topic questions abstained 71 → 72 of 90 and 51 → 53 of 74 asked as

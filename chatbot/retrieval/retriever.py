@@ -27,7 +27,8 @@ How a question is answered:
    chunks are returned with their best sentence as the highlight;
 6. an abstention rule (:mod:`chatbot.retrieval.abstention`) says whether anything
    is relevant enough to count as an answer (a figure in the best sentence counts for
-   a question that asks for a number, :mod:`chatbot.retrieval.answer_type`).
+   a question that asks for a number, and its absence against one that asks outright,
+   :mod:`chatbot.retrieval.answer_type`).
 
 The index snapshot is swapped atomically when ``chatbot index`` publishes a new
 one (:meth:`Retriever.reload_if_changed`); a question in flight finishes on the
