@@ -95,7 +95,7 @@ class RecordingRule(AbstentionRule):
         giving_asked_number: Collection[int] = (),
         named: bool | None = None,
         translated: Callable[[Candidate], tuple[int, int]] | None = None,
-        lacking_asked_number: Collection[int] = (),
+        asks_outright: bool = False,
     ) -> bool:
         bests = best_passages(by_language)
         counts = [
@@ -114,7 +114,9 @@ class RecordingRule(AbstentionRule):
                 "translated_held": [float(held) for held, _ in counts],
                 "translated_asked": [float(asked) for _, asked in counts],
                 "gives_asked_number": [float(b.chunk_id in giving_asked_number) for b in bests],
-                "lacks_asked_number": [float(b.chunk_id in lacking_asked_number) for b in bests],
+                "lacks_asked_number": [
+                    float(asks_outright and b.chunk_id not in giving_asked_number) for b in bests
+                ],
                 "named": named,
             }
         )
@@ -126,7 +128,7 @@ class RecordingRule(AbstentionRule):
             giving_asked_number,
             named,
             translated,
-            lacking_asked_number,
+            asks_outright,
         )
 
     def follow_up_fits(

@@ -83,12 +83,12 @@ class AbstentionRule:
     whose answer leads its neighbours by little ("How many countries and territories
     have comprehensive anti-trafficking laws?"); every off-topic question stays
     unanswered (the closest, "قیمت طلا امروز چند است؟", "what does gold cost today?",
-    0.024 short). The deduction refuses questions
-    about a place the corpus names that ask a figure it does not give ("کابل چند نفر
-    جمعیت دارد؟", how many people live in Kabul): over the seeds QA set and the eight
-    check sets, off-topic questions abstained 71 → 72 of 90 and 51 → 53 of 74 asked as
-    topic switches, one answerable switch of 273 lost. FLORES-200 sentences are
-    statements and keep their verdicts (``docs/retrieval.md``)."""
+    0.024 short). The deduction refuses questions about a place the corpus names that
+    ask a figure it does not give ("کابل چند نفر جمعیت دارد؟", how many people live
+    in Kabul): over the seeds QA set and the eight check sets, off-topic questions
+    abstained 71 → 72 of 90 and 51 → 53 of 74 asked as topic switches, one answerable
+    switch of 273 lost. FLORES-200 sentences are statements and keep their verdicts
+    (``docs/retrieval.md``)."""
     follow_up_floor: float = -0.04
     """How far below its own baseline a follow-up, on its own, may sit from the part of
     the passage found with the earlier turns (the unit the joined search matched best).
@@ -173,14 +173,15 @@ class AbstentionRule:
         giving_asked_number: Collection[int] = (),
         named: bool | None = None,
         translated: "Callable[[Candidate], tuple[int, int]] | None" = None,
-        lacking_asked_number: Collection[int] = (),
+        asks_outright: bool = False,
     ) -> bool:
         """True when some language's best passage is relevant enough.
 
         ``giving_asked_number``: the chunks that give the number the question asks for
         (:func:`chatbot.retrieval.answer_type.asks_for_number`; empty when it asks for
-        none); ``lacking_asked_number``: those that do not, where it asks outright
-        (:func:`~chatbot.retrieval.answer_type.asks_outright_for_number`). ``named``:
+        none); ``asks_outright``: it asks for one with its question mark
+        (:func:`~chatbot.retrieval.answer_type.asks_outright_for_number`), so that a
+        passage without the number counts less. ``named``:
         for a question that only names what it asks about, whether the index holds the
         names (:func:`chatbot.retrieval.topic.topic_evidence`); it decides, the
         passages' relevance does not (None: any other question).
@@ -191,7 +192,7 @@ class AbstentionRule:
             return named
         for best in best_passages(by_language):
             gives = best.chunk_id in giving_asked_number
-            lacks = best.chunk_id in lacking_asked_number
+            lacks = asks_outright and not gives
             evidence = (best, question, language, background, gives)
             if self.relevance(*evidence, lacks_asked_number=lacks) >= self.threshold:
                 return True

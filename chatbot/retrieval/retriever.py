@@ -319,14 +319,7 @@ class Retriever:
         question's with its context, then, for a follow-up, its own; ``topic``: what
         the index holds of a question that only names what it asks about."""
         rule = self.settings.abstention
-        giving_number = (
-            self._giving_number(snapshot, judged) if asks_for_number(question) else frozenset()
-        )
-        lacking_number = (
-            frozenset(best.chunk_id for best in best_passages(judged)) - giving_number
-            if asks_outright_for_number(question)
-            else frozenset()
-        )
+        giving_number = self._giving_number(snapshot, judged) if asks_for_number(question) else ()
         named = topic.answered if topic else None
         translations = QuestionTranslations(question, snapshot.words, self.embedder)
 
@@ -343,7 +336,7 @@ class Retriever:
             giving_number,
             named,
             translated,
-            lacking_number,
+            asks_outright_for_number(question),
         )
         if named is None and len(vectors) > 1:
             answered = answered and rule.follow_up_fits(judged, vectors[-1], snapshot.background)
