@@ -22,7 +22,7 @@ or translated ("North Korea", "کوریای شمالی"), and the words for thei
 """
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.store import MetadataStore
@@ -80,12 +80,14 @@ class NameIndex:
                 runs[(word,)] = list(country_names()[name])
         return runs
 
-    def in_other_script(self, question: str) -> list[str]:
-        """The indexed words that write a name of ``question`` in the other script. An
-        English word of the question is taken for a name when the question capitalises
-        it inside a sentence, or when the articles write it as one: "what about
+    def in_other_script(self, question: str, leaving_out: Collection[str] = ()) -> list[str]:
+        """The indexed words that write a name of ``question`` in the other script,
+        except the names of its words in ``leaving_out`` (matching form). An English
+        word of the question is taken for a name when the question capitalises it
+        inside a sentence, or when the articles write it as one: "what about
         cambodia?" typed in lower case, over articles in both languages."""
-        spellings = self.in_other_script_by_word(question).values()
+        by_word = self.in_other_script_by_word(question)
+        spellings = [alike for word, alike in by_word.items() if word not in leaving_out]
         return list(dict.fromkeys(word for words in spellings for word in words))
 
     def in_other_script_by_word(self, question: str) -> dict[str, list[str]]:

@@ -50,6 +50,7 @@ from chatbot.index.snapshot import current_snapshot_name
 from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule, best_passages
 from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_number, holds_number
+from chatbot.retrieval.attribution import speakers
 from chatbot.retrieval.conversation import search_text
 from chatbot.retrieval.question import earlier_questions, tidy_question
 from chatbot.retrieval.scoring import (
@@ -190,11 +191,14 @@ class LexicalEvidence:
         """The evidence for ``query``, the ``question`` with the earlier turns it leans
         on. Names count from the question alone: after "What does the report say about
         the Taliban?", "And how many countries have anti-trafficking laws?" must not
-        lift the Dari passage on the Taliban above the one with the answer."""
+        lift the Dari passage on the Taliban above the one with the answer. Nor does
+        the name of whoever the question quotes (:mod:`chatbot.retrieval.attribution`):
+        "بلینکن گفت…" asks for his words, and the passage quoting him need not name
+        him."""
         lexical = snapshot.lexical
         words = tokenize(query)
         numbers = [word for word in words if word.isdigit()]
-        names = snapshot.names.in_other_script(question)
+        names = snapshot.names.in_other_script(question, leaving_out=speakers(question))
         return cls(lexical.match(words), lexical.match(numbers), lexical.match(names))
 
 

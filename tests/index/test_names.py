@@ -31,6 +31,7 @@ def test_names_are_matched_across_scripts_and_borrowed_words_are_not(tmp_path: P
     # a name typed in lower case is taken where the articles write it as one
     assert names.in_other_script("and what about cambodia?") == ["کمبودیا"]
     assert names.in_other_script("How did the coronavirus spread?") == []
+    assert names.in_other_script("What about Cambodia?", leaving_out={"cambodia"}) == []
 
     # an article added later is in the index's delta, and its names are found too
     (articles / "later.txt").write_text(
