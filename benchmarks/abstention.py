@@ -33,7 +33,7 @@ import itertools
 import json
 import logging
 import sys
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -44,7 +44,7 @@ from chatbot.embeddings import create_embedder
 from chatbot.evaluation import evaluate_row
 from chatbot.index.background import Background
 from chatbot.retrieval import QuestionError, RetrievalSettings, Retriever
-from chatbot.retrieval.abstention import AbstentionRule, best_passages
+from chatbot.retrieval.abstention import AbstentionRule, QuestionEvidence, best_passages
 from chatbot.retrieval.scoring import Candidate
 
 ANSWERED_TARGET = 0.95
@@ -87,49 +87,31 @@ class RecordingRule(AbstentionRule):
     judgments: list[dict[str, list[float]]] = field(default_factory=list, compare=False)
 
     def answered(
-        self,
-        by_language: Mapping[str, Sequence[Candidate]],
-        question: np.ndarray,
-        language: str,
-        background: Background,
-        giving_asked_number: Collection[int] = (),
-        named: bool | None = None,
-        translated: Callable[[Candidate], tuple[int, int]] | None = None,
-        asks_outright: bool = False,
+        self, by_language: Mapping[str, Sequence[Candidate]], asked: QuestionEvidence
     ) -> bool:
         bests = best_passages(by_language)
         counts = [
-            translated(b) if translated is not None and b.language != language else (0, 0)
+            asked.translated(b)
+            if asked.translated is not None and b.language != asked.language
+            else (0, 0)
             for b in bests
         ]
+        gives = [b.chunk_id in asked.giving_asked_number for b in bests]
         self.judgments.append(
             {
                 "dense": [b.dense for b in bests],
-                "baseline": [
-                    background.baseline(question, b.language, self.background_top) for b in bests
-                ],
+                "baseline": [asked.baseline(b.language, self.background_top) for b in bests],
                 "margin": [b.margin for b in bests],
-                "other_language": [float(b.language != language) for b in bests],
+                "other_language": [float(b.language != asked.language) for b in bests],
                 "lexical": [b.lexical for b in bests],
                 "translated_held": [float(held) for held, _ in counts],
-                "translated_asked": [float(asked) for _, asked in counts],
-                "gives_asked_number": [float(b.chunk_id in giving_asked_number) for b in bests],
-                "lacks_asked_number": [
-                    float(asks_outright and b.chunk_id not in giving_asked_number) for b in bests
-                ],
-                "named": named,
+                "translated_asked": [float(words) for _, words in counts],
+                "gives_asked_number": [float(given) for given in gives],
+                "lacks_asked_number": [float(asked.asks_outright and not g) for g in gives],
+                "named": asked.named,
             }
         )
-        return super().answered(
-            by_language,
-            question,
-            language,
-            background,
-            giving_asked_number,
-            named,
-            translated,
-            asks_outright,
-        )
+        return super().answered(by_language, asked)
 
     def follow_up_fits(
         self,

@@ -46,6 +46,38 @@ def best_passages(by_language: "Mapping[str, Sequence[Candidate]]") -> "list[Can
 
 
 @dataclass(frozen=True)
+class QuestionEvidence:
+    """What the rule knows of a question besides the passages found for it."""
+
+    vector: np.ndarray
+    """The question's vector; a follow-up's with its context."""
+    language: str
+    background: Background
+    """The generic texts its baseline is taken over."""
+    giving_asked_number: Collection[int] = ()
+    """The chunks whose best sentence gives the number the question asks for
+    (:func:`chatbot.retrieval.answer_type.asks_for_number`); empty when it asks for
+    none."""
+    asks_outright: bool = False
+    """It asks for a number with its question mark
+    (:func:`~chatbot.retrieval.answer_type.asks_outright_for_number`): a passage
+    without one counts less."""
+    named: bool | None = None
+    """For a question that only names what it asks about, whether the index holds the
+    names (:func:`chatbot.retrieval.topic.topic_evidence`): it decides, the passages'
+    relevance does not. None: any other question."""
+    translated: "Callable[[Candidate], tuple[int, int]] | None" = None
+    """For a passage in another language than the question, how many of the question's
+    words it holds translated, and of how many; asked only for a passage that the
+    shared words would make relevant enough."""
+
+    def baseline(self, language: str, top: int) -> float:
+        """The question's mean cosine with its ``top`` nearest background texts in
+        ``language``."""
+        return self.background.baseline(self.vector, language, top)
+
+
+@dataclass(frozen=True)
 class AbstentionRule:
     threshold: float = 0.19
     """Relevance a passage needs to count as an answer. The weights and the threshold
@@ -112,28 +144,21 @@ class AbstentionRule:
     translated_share: float = 0.4
 
     def relevance(
-        self,
-        best: "Candidate",
-        question: np.ndarray,
-        language: str,
-        background: Background,
-        gives_asked_number: bool = False,
-        translated: bool = False,
-        lacks_asked_number: bool = False,
+        self, best: "Candidate", asked: QuestionEvidence, translated: bool = False
     ) -> float:
-        """``gives_asked_number``: the question asks for a number and the passage's best
-        sentence has one; ``translated``: the passage holds enough of the question's
-        words translated (:meth:`holds_translated`); ``lacks_asked_number``: the
-        question asks outright for a number and the best sentence has none."""
+        """The relevance of ``best`` to the ``asked`` question; ``translated``: the
+        passage holds enough of the question's words translated
+        (:meth:`holds_translated`)."""
+        gives = best.chunk_id in asked.giving_asked_number
         return float(
             self.combine(
                 dense=best.dense,
-                baseline=background.baseline(question, best.language, self.background_top),
+                baseline=asked.baseline(best.language, self.background_top),
                 margin=best.margin,
-                other_language=best.language != language,
+                other_language=best.language != asked.language,
                 shares_words=best.lexical >= self.lexical_evidence or translated,
-                gives_asked_number=gives_asked_number,
-                lacks_asked_number=lacks_asked_number,
+                gives_asked_number=gives,
+                lacks_asked_number=asked.asks_outright and not gives,
             )
         )
 
@@ -165,42 +190,21 @@ class AbstentionRule:
         )
 
     def answered(
-        self,
-        by_language: "Mapping[str, Sequence[Candidate]]",
-        question: np.ndarray,
-        language: str,
-        background: Background,
-        giving_asked_number: Collection[int] = (),
-        named: bool | None = None,
-        translated: "Callable[[Candidate], tuple[int, int]] | None" = None,
-        asks_outright: bool = False,
+        self, by_language: "Mapping[str, Sequence[Candidate]]", asked: QuestionEvidence
     ) -> bool:
-        """True when some language's best passage is relevant enough.
-
-        ``giving_asked_number``: the chunks that give the number the question asks for
-        (:func:`chatbot.retrieval.answer_type.asks_for_number`; empty when it asks for
-        none); ``asks_outright``: it asks for one with its question mark
-        (:func:`~chatbot.retrieval.answer_type.asks_outright_for_number`), so that a
-        passage without the number counts less. ``named``:
-        for a question that only names what it asks about, whether the index holds the
-        names (:func:`chatbot.retrieval.topic.topic_evidence`); it decides, the
-        passages' relevance does not (None: any other question).
-        ``translated``: for a passage in another language than the question, how many
-        of the question's words it holds translated, and of how many; asked only
-        for a passage that the shared words would make relevant enough."""
-        if named is not None:
-            return named
+        """True when some language's best passage is relevant enough to the ``asked``
+        question; for a question that only names what it asks about, whether the index
+        holds the names (:attr:`QuestionEvidence.named`)."""
+        if asked.named is not None:
+            return asked.named
         for best in best_passages(by_language):
-            gives = best.chunk_id in giving_asked_number
-            lacks = asks_outright and not gives
-            evidence = (best, question, language, background, gives)
-            if self.relevance(*evidence, lacks_asked_number=lacks) >= self.threshold:
+            if self.relevance(best, asked) >= self.threshold:
                 return True
             if (
-                translated is not None
-                and best.language != language
-                and self.relevance(*evidence, True, lacks) >= self.threshold
-                and self.holds_translated(*translated(best))
+                asked.translated is not None
+                and best.language != asked.language
+                and self.relevance(best, asked, translated=True) >= self.threshold
+                and self.holds_translated(*asked.translated(best))
             ):
                 return True
         return False

@@ -48,7 +48,7 @@ from chatbot.index import IndexError_, IndexSnapshot, load_snapshot
 from chatbot.index.lexical import Matches
 from chatbot.index.snapshot import current_snapshot_name
 from chatbot.index.store import ArticleRecord, ChunkRecord
-from chatbot.retrieval.abstention import AbstentionRule, best_passages
+from chatbot.retrieval.abstention import AbstentionRule, QuestionEvidence, best_passages
 from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_number, holds_number
 from chatbot.retrieval.attribution import speakers
 from chatbot.retrieval.conversation import search_text
@@ -332,16 +332,16 @@ class Retriever:
             held = translations.held_by(chunk.text) if chunk is not None else 0
             return held, len(translations.words)
 
-        answered = rule.answered(
-            judged,
-            vectors[0],
-            language,
-            snapshot.background,
-            giving_number,
-            named,
-            translated,
-            asks_outright_for_number(question),
+        asked = QuestionEvidence(
+            vector=vectors[0],
+            language=language,
+            background=snapshot.background,
+            giving_asked_number=giving_number,
+            asks_outright=asks_outright_for_number(question),
+            named=named,
+            translated=translated,
         )
+        answered = rule.answered(judged, asked)
         if named is None and len(vectors) > 1:
             answered = answered and rule.follow_up_fits(judged, vectors[-1], snapshot.background)
         return answered

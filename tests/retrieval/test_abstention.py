@@ -2,6 +2,7 @@
 baseline, weighted, and it stands out from the other passages of its language."""
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from chatbot.evaluation import QARow, evaluate_row, load_rows
 from chatbot.index.background import Background
 from chatbot.retrieval import RetrievalSettings, Retriever
-from chatbot.retrieval.abstention import AbstentionRule
+from chatbot.retrieval.abstention import AbstentionRule, QuestionEvidence
 from chatbot.retrieval.scoring import Candidate
 from tests.conftest import QA_FILE
 
@@ -20,53 +21,59 @@ def candidate(language: str, dense: float, margin: float = 0.0, lexical: float =
     return Candidate(1, language, dense, lexical, dense, margin, None, own=dense)
 
 
-def background_at(cosine: float) -> Background:
-    """Background texts, in both languages, at ``cosine`` with :data:`QUESTION`."""
+def asked_with_background_at(cosine: float, **evidence: Any) -> QuestionEvidence:
+    """:data:`QUESTION`, asked in English, with background texts in both languages at
+    ``cosine`` with it."""
     vector = np.array([cosine, np.sqrt(1 - cosine**2), 0.0, 0.0], dtype=np.float32)
-    return Background(np.stack([vector, vector]), np.array(["en", "prs"]))
+    background = Background(np.stack([vector, vector]), np.array(["en", "prs"]))
+    return QuestionEvidence(QUESTION, "en", background, **evidence)
 
 
 def test_relevance_weighs_baseline_lead_and_lifts():
     rule = AbstentionRule()
-    background = background_at(0.8)
-    plain = rule.relevance(candidate("en", 0.9), QUESTION, "en", background)
+    asked = asked_with_background_at(0.8)
+    plain = rule.relevance(candidate("en", 0.9), asked)
     assert plain == pytest.approx(0.9 - rule.baseline_weight * 0.8)
-    leading = rule.relevance(candidate("en", 0.9, margin=0.02), QUESTION, "en", background)
+    leading = rule.relevance(candidate("en", 0.9, margin=0.02), asked)
     assert leading - plain == pytest.approx(rule.margin_weight * 0.02)
-    other_language = rule.relevance(candidate("prs", 0.9), QUESTION, "en", background)
+    other_language = rule.relevance(candidate("prs", 0.9), asked)
     assert other_language - plain == pytest.approx(rule.cross_lingual_lift)
-    shared_words = rule.relevance(candidate("en", 0.9, lexical=0.6), QUESTION, "en", background)
+    shared_words = rule.relevance(candidate("en", 0.9, lexical=0.6), asked)
     assert shared_words - plain == pytest.approx(rule.lexical_lift)
-    number = rule.relevance(candidate("en", 0.9), QUESTION, "en", background, True)
+    translated = rule.relevance(candidate("prs", 0.9), asked, translated=True)
+    assert translated - other_language == pytest.approx(rule.lexical_lift)
+    # candidate() is chunk 1: its best sentence gives the number asked for, or not
+    number = rule.relevance(candidate("en", 0.9), replace(asked, giving_asked_number={1}))
     assert number - plain == pytest.approx(rule.answer_type_lift)
-    no_number = rule.relevance(
-        candidate("en", 0.9), QUESTION, "en", background, lacks_asked_number=True
-    )
+    no_number = rule.relevance(candidate("en", 0.9), replace(asked, asks_outright=True))
     assert no_number - plain == pytest.approx(-rule.answer_type_lift)
+    given = replace(asked, giving_asked_number={1}, asks_outright=True)
+    assert rule.relevance(candidate("en", 0.9), given) == pytest.approx(number)
 
 
 def test_translated_words_count_for_a_passage_in_the_other_language_when_they_decide():
     rule = AbstentionRule()
     assert rule.holds_translated(2, 5) and rule.holds_translated(3, 7)
     assert not rule.holds_translated(1, 2) and not rule.holds_translated(2, 6)
-    background = background_at(0.8)
-    asked: list[str] = []
+    asked_for: list[str] = []
 
     def translated(best: Candidate) -> tuple[int, int]:
-        asked.append(best.language)
+        asked_for.append(best.language)
         return 3, 5
 
+    without = asked_with_background_at(0.8)
+    asked = replace(without, translated=translated)
     # short of the threshold by less than the shared-words lift: the translation decides
     near = rule.threshold + 0.8 - rule.cross_lingual_lift - rule.lexical_lift / 2
     judged = {"prs": [candidate("prs", near)]}
-    assert not rule.answered(judged, QUESTION, "en", background)
-    assert rule.answered(judged, QUESTION, "en", background, translated=translated)
+    assert not rule.answered(judged, without)
+    assert rule.answered(judged, asked)
     # far short, or in the question's own language: not even asked
     far = {"prs": [candidate("prs", near - rule.lexical_lift)]}
-    assert not rule.answered(far, QUESTION, "en", background, translated=translated)
+    assert not rule.answered(far, asked)
     own = {"en": [candidate("en", near + rule.cross_lingual_lift)]}
-    assert not rule.answered(own, QUESTION, "en", background, translated=translated)
-    assert asked == ["prs"]
+    assert not rule.answered(own, asked)
+    assert asked_for == ["prs"]
 
 
 def test_combine_works_element_wise_as_benchmarks_replay_it():
@@ -94,10 +101,10 @@ def test_a_passage_that_does_not_stand_out_is_no_answer(margin, answered):
     the other passages of its language (an off-topic question on the corpus's own
     subject finds many passages about equally close)."""
     rule = AbstentionRule()
-    background = background_at(0.75)
+    asked = asked_with_background_at(0.75)
     dense = rule.threshold + rule.baseline_weight * 0.75 - 0.1  # 0.1 short without a lead
     by_language = {"en": [candidate("en", dense, margin=margin)]}
-    assert rule.answered(by_language, QUESTION, "en", background) is answered
+    assert rule.answered(by_language, asked) is answered
 
 
 def test_a_generic_question_needs_more_than_its_baseline_lead():
@@ -105,17 +112,26 @@ def test_a_generic_question_needs_more_than_its_baseline_lead():
     generic texts; a cosine of 1.0, 0.15 above, does not answer one as close to them
     as 0.85."""
     rule = AbstentionRule()
-    near_generic, far_from_generic = background_at(0.85), background_at(0.6)
-    assert not rule.answered({"en": [candidate("en", 1.0)]}, QUESTION, "en", near_generic)
-    assert rule.answered({"en": [candidate("en", 0.85)]}, QUESTION, "en", far_from_generic)
+    near_generic = asked_with_background_at(0.85)
+    far_from_generic = asked_with_background_at(0.6)
+    assert not rule.answered({"en": [candidate("en", 1.0)]}, near_generic)
+    assert rule.answered({"en": [candidate("en", 0.85)]}, far_from_generic)
 
 
 def test_any_language_can_answer():
     rule = AbstentionRule()
-    background = background_at(0.8)
+    asked = asked_with_background_at(0.8)
     weak, strong = candidate("en", 0.8), candidate("prs", 1.0, margin=0.05)
-    assert rule.answered({"en": [weak], "prs": [strong]}, QUESTION, "en", background)
-    assert not rule.answered({"en": [weak], "prs": []}, QUESTION, "en", background)
+    assert rule.answered({"en": [weak], "prs": [strong]}, asked)
+    assert not rule.answered({"en": [weak], "prs": []}, asked)
+
+
+def test_a_topic_questions_names_decide():
+    rule = AbstentionRule()
+    passage = {"en": [candidate("en", 1.0, margin=0.05)]}
+    assert rule.answered(passage, asked_with_background_at(0.6))
+    assert not rule.answered(passage, asked_with_background_at(0.6, named=False))
+    assert rule.answered({"en": []}, asked_with_background_at(0.6, named=True))
 
 
 def test_the_seeds_questions_are_answered_and_the_off_topic_ones_not(seeds_index, embedder):
