@@ -18,6 +18,7 @@ is "who" as often as "when".
 
 import re
 
+from chatbot.retrieval.question import ends_with_question_mark
 from chatbot.text.normalize import normalize_for_matching
 from chatbot.text.tokens import tokenize
 
@@ -30,7 +31,6 @@ _ALWAYS_NUMBER = re.compile(
 Dari letters and digits unified)."""
 _NUMBER_IN_QUESTION = re.compile(r"(?<!\w)(?:when|چند)(?!\w)")
 _LEADING_NUMBER_WORD = re.compile(r"^(?:(?:and|but|so|و|پس) )?(?:when|چند)(?!\w)")
-_QUESTION_MARKS = ("?", "؟")
 
 
 def asks_for_number(question: str) -> bool:
@@ -40,7 +40,7 @@ def asks_for_number(question: str) -> bool:
         return True
     if not _NUMBER_IN_QUESTION.search(text):
         return False
-    return question.rstrip().endswith(_QUESTION_MARKS) or bool(_LEADING_NUMBER_WORD.match(text))
+    return ends_with_question_mark(question) or bool(_LEADING_NUMBER_WORD.match(text))
 
 
 def asks_outright_for_number(question: str) -> bool:
@@ -49,7 +49,7 @@ def asks_outright_for_number(question: str) -> bool:
     without the mark may be a statement that opens with "When" ("When asked for
     comment, Miller said…", eight of FLORES-200's English sentences), or a question
     typed without it, which keeps the benefit of the doubt."""
-    return question.rstrip().endswith(_QUESTION_MARKS) and asks_for_number(question)
+    return ends_with_question_mark(question) and asks_for_number(question)
 
 
 def holds_number(text: str) -> bool:

@@ -16,6 +16,7 @@ and there the name is evidence for its own sentence.
 
 import re
 
+from chatbot.retrieval.question import ends_with_question_mark
 from chatbot.text.normalize import normalize_for_matching
 from chatbot.text.tokens import STOPWORDS
 
@@ -34,7 +35,6 @@ ACCORDING_TO = frozenset({("according", "to"), ("به", "گفته")})
 _RUN_ENDS = STOPWORDS | SPEECH_VERBS
 _CLAUSE = re.compile(r"[^\w\s]+")
 _WORD = re.compile(r"\w+")
-_QUESTION_MARKS = ("?", "؟")
 
 
 def speakers(question: str) -> frozenset[str]:
@@ -42,7 +42,7 @@ def speakers(question: str) -> frozenset[str]:
     right before a speech verb or right after "according to", up to a function word
     or the clause's end ("Marco Rubio" in "What did Marco Rubio say?", "بلینکن" in
     "به گفتهٔ بلینکن، …"). Empty for a text that is not a question."""
-    if not question.rstrip().endswith(_QUESTION_MARKS):
+    if not ends_with_question_mark(question):
         return frozenset()
     found: set[str] = set()
     for clause in _CLAUSE.split(normalize_for_matching(question)):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 MAX_QUESTION_CHARS = 2000
 """Longer input is refused: a question is a sentence or two, not a document."""
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_QUESTION_MARKS = ("?", "؟")
 
 
 _REASONS = {
@@ -57,6 +58,12 @@ def tidy_question(question: str) -> str:
     if not any(c.isalnum() for c in cleaned):
         raise QuestionError("no_words")
     return cleaned
+
+
+def ends_with_question_mark(text: str) -> bool:
+    """Whether ``text`` ends with an English or Dari question mark ("?", "؟"): written
+    as a question, not as a statement that merely opens like one."""
+    return text.rstrip().endswith(_QUESTION_MARKS)
 
 
 def earlier_questions(history: Sequence[str]) -> list[str]:
