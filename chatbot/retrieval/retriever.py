@@ -17,8 +17,9 @@ How a question is answered:
    them beyond the other candidates, :func:`~chatbot.retrieval.scoring.distinctive`,
    so that the subject's common words do not lift it over an answer in the other
    language); for passages in the other one its numbers, and its names as the other
-   script writes them ("کمبودیا" for "Cambodia", :mod:`chatbot.index.names`); steps 3
-   and 4 run per article language;
+   script writes them ("کمبودیا" for "Cambodia", :mod:`chatbot.index.names`) except
+   the name of whoever it quotes (:mod:`chatbot.retrieval.attribution`); steps 3 and 4
+   run per article language;
 5. the candidates of all languages go into one ranking, where a passage in another
    language than the question is scored with the question shifted toward that
    language (:func:`~chatbot.retrieval.scoring.shifted_toward`) and gets a fixed
