@@ -66,6 +66,7 @@ PARTS = (
     "translated_asked",
     "gives_asked_number",
     "lacks_asked_number",
+    "lacks_asked_fact",
 )
 GRID: dict[str, Sequence[float]] = {
     "baseline_weight": np.round(np.arange(0.8, 1.81, 0.1), 2).tolist(),
@@ -108,6 +109,7 @@ class RecordingRule(AbstentionRule):
                 "translated_asked": [float(words) for _, words in counts],
                 "gives_asked_number": [float(given) for given in gives],
                 "lacks_asked_number": [float(asked.asks_outright and not g) for g in gives],
+                "lacks_asked_fact": [float(b.chunk_id in asked.lacking_asked_fact) for b in bests],
                 "named": asked.named,
             }
         )
@@ -222,9 +224,8 @@ class TaskEvidence:
         parts = {}
         for part in PARTS:
             padding = -np.inf if part == "dense" else 0.0
-            parts[part] = np.array(
-                [list(row[part]) + [padding] * (width - len(row[part])) for row in rows]  # type: ignore[arg-type]
-            )
+            values = [list(row.get(part, ())) for row in rows]  # type: ignore[arg-type]
+            parts[part] = np.array([value + [padding] * (width - len(value)) for value in values])
         return cls(
             name=name,
             dataset=str(rows[0]["dataset"]),
@@ -237,9 +238,11 @@ class TaskEvidence:
         )
 
     def relevance(self, rule: AbstentionRule) -> np.ndarray:
-        """Each question's best relevance over its languages (-inf for a follow-up that
-        failed :attr:`follow_up_fits`: no threshold answers it; ±inf for a question
-        :attr:`named` decides)."""
+        """Each question's best relevance over its languages (a passage that lacks the
+        personal fact asked for counts as -inf; -inf for a follow-up that failed
+        :attr:`follow_up_fits`: no threshold answers it; ±inf for a question
+        :attr:`named` decides). A recording made before a part was recorded replays it
+        as 0."""
         parts = self.parts
         best = rule.combine(
             dense=parts["dense"],
@@ -253,7 +256,8 @@ class TaskEvidence:
             ),
             gives_asked_number=parts["gives_asked_number"],
             lacks_asked_number=parts["lacks_asked_number"],
-        ).max(axis=1)
+        )
+        best = np.where(parts["lacks_asked_fact"] == 1, -np.inf, best).max(axis=1)
         best = np.where(self.follow_up_fits, best, -np.inf)
         return np.where(np.isnan(self.named), best, np.where(self.named == 1, np.inf, -np.inf))
 

@@ -29,7 +29,9 @@ How a question is answered:
 6. an abstention rule (:mod:`chatbot.retrieval.abstention`) says whether anything
    is relevant enough to count as an answer (a figure in the best sentence counts for
    a question that asks for a number, and its absence against one that asks outright,
-   :mod:`chatbot.retrieval.answer_type`).
+   :mod:`chatbot.retrieval.answer_type`; a passage that never speaks of the birth,
+   marriage, studies or age a question asks about cannot answer it,
+   :mod:`chatbot.retrieval.personal_facts`).
 
 The index snapshot is swapped atomically when ``chatbot index`` publishes a new
 one (:meth:`Retriever.reload_if_changed`); a question in flight finishes on the
@@ -53,6 +55,7 @@ from chatbot.retrieval.abstention import AbstentionRule, QuestionEvidence, best_
 from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_number, holds_number
 from chatbot.retrieval.attribution import speakers
 from chatbot.retrieval.conversation import search_text
+from chatbot.retrieval.personal_facts import asked_facts, speaks_of
 from chatbot.retrieval.question import earlier_questions, tidy_question
 from chatbot.retrieval.scoring import (
     Candidate,
@@ -324,7 +327,7 @@ class Retriever:
         question's with its context, then, for a follow-up, its own; ``topic``: what
         the index holds of a question that only names what it asks about."""
         rule = self.settings.abstention
-        giving_number = self._giving_number(snapshot, judged) if asks_for_number(question) else ()
+        giving_number, lacking_fact = self._answer_types(snapshot, judged, question)
         named = topic.answered if topic else None
         translations = QuestionTranslations(question, snapshot.words, self.embedder)
 
@@ -339,6 +342,7 @@ class Retriever:
             background=snapshot.background,
             giving_asked_number=giving_number,
             asks_outright=asks_outright_for_number(question),
+            lacking_asked_fact=lacking_fact,
             named=named,
             translated=translated,
         )
@@ -348,22 +352,29 @@ class Retriever:
         return answered
 
     @staticmethod
-    def _giving_number(
-        snapshot: IndexSnapshot, judged: dict[str, list[Candidate]]
-    ) -> frozenset[int]:
-        """Of the passages the abstention rule judges, those whose best sentence (the
-        whole chunk where sentences are not scored) has a figure."""
+    def _answer_types(
+        snapshot: IndexSnapshot, judged: dict[str, list[Candidate]], question: str
+    ) -> tuple[frozenset[int], frozenset[int]]:
+        """Of the passages the abstention rule judges: those whose best sentence (the
+        whole chunk where sentences are not scored) has a figure, when the question
+        asks for a number; and those that do not speak of the personal fact it asks
+        for, if any (:mod:`chatbot.retrieval.personal_facts`)."""
+        wants_number, facts = asks_for_number(question), asked_facts(question)
+        if not wants_number and not facts:
+            return frozenset(), frozenset()
         bests = best_passages(judged)
         rows = snapshot.store.chunks([best.chunk_id for best in bests])
-        giving = set()
+        giving, lacking = set(), set()
         for best in bests:
             chunk = rows.get(best.chunk_id)
             if chunk is None:
                 continue
             start, end = best.best_sentence or (chunk.start, chunk.end)
-            if holds_number(chunk.text[start - chunk.start : end - chunk.start]):
+            if wants_number and holds_number(chunk.text[start - chunk.start : end - chunk.start]):
                 giving.add(best.chunk_id)
-        return frozenset(giving)
+            if facts and not speaks_of(chunk.text, facts):
+                lacking.add(best.chunk_id)
+        return frozenset(giving), frozenset(lacking)
 
     @staticmethod
     def _passages(snapshot: IndexSnapshot, ranked: list[Candidate], count: int) -> list[Passage]:

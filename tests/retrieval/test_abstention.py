@@ -126,6 +126,17 @@ def test_any_language_can_answer():
     assert not rule.answered({"en": [weak], "prs": []}, asked)
 
 
+def test_a_passage_without_the_personal_fact_asked_for_is_no_answer():
+    rule = AbstentionRule()
+    strong = candidate("en", 1.0, margin=0.05)  # chunk 1
+    assert rule.answered({"en": [strong]}, asked_with_background_at(0.6))
+    lacking = asked_with_background_at(0.6, lacking_asked_fact={1})
+    assert not rule.answered({"en": [strong]}, lacking)
+    # the other language's passage, which speaks of it, may still answer
+    other = Candidate(2, "prs", 1.0, 0.0, 1.0, 0.05, None, own=1.0)
+    assert rule.answered({"en": [strong], "prs": [other]}, lacking)
+
+
 def test_a_topic_questions_names_decide():
     rule = AbstentionRule()
     passage = {"en": [candidate("en", 1.0, margin=0.05)]}
