@@ -20,9 +20,9 @@ and length. So a passage is judged by its *relevance*:
   and the sentence has none (:mod:`chatbot.retrieval.answer_type`).
 
 The question is answered when some language's best passage reaches
-:attr:`AbstentionRule.threshold`; for a question about someone's birth, marriage,
-studies or age, only a passage that speaks of it counts
-(:mod:`chatbot.retrieval.personal_facts`). Calibrated on the public benchmarks
+:attr:`AbstentionRule.threshold`; for a question about a fact of someone's life or of
+a place (a birth, a capital), only a passage that speaks of it counts
+(:mod:`chatbot.retrieval.asked_facts`). Calibrated on the public benchmarks
 (``docs/retrieval.md``), with FLORES-200 sentences from held-out articles and
 off-topic questions over the seeds as the unanswerable rows, and checked on TICO-19
 sentences from held-out sources.
@@ -65,9 +65,9 @@ class QuestionEvidence:
     (:func:`~chatbot.retrieval.answer_type.asks_outright_for_number`): a passage
     without one counts less."""
     lacking_asked_fact: Collection[int] = ()
-    """The chunks that do not speak of the personal fact the question asks for, its
-    birth, marriage, studies or age (:mod:`chatbot.retrieval.personal_facts`): they
-    cannot answer it, however close."""
+    """The chunks that do not speak of the fact of someone's life or of a place that
+    the question asks for (:mod:`chatbot.retrieval.asked_facts`): they cannot answer
+    it, however close."""
     named: bool | None = None
     """For a question that only names what it asks about, whether the index holds the
     names (:func:`chatbot.retrieval.topic.topic_evidence`): it decides, the passages'
@@ -199,8 +199,9 @@ class AbstentionRule:
         self, by_language: "Mapping[str, Sequence[Candidate]]", asked: QuestionEvidence
     ) -> bool:
         """True when some language's best passage is relevant enough to the ``asked``
-        question and, for a question about a personal fact, speaks of it; for a
-        question that only names what it asks about, whether the index holds the names
+        question and speaks of the fact it asks for, if any
+        (:attr:`QuestionEvidence.lacking_asked_fact`); for a question that only names
+        what it asks about, whether the index holds the names
         (:attr:`QuestionEvidence.named`)."""
         if asked.named is not None:
             return asked.named

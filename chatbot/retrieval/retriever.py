@@ -29,9 +29,9 @@ How a question is answered:
 6. an abstention rule (:mod:`chatbot.retrieval.abstention`) says whether anything
    is relevant enough to count as an answer (a figure in the best sentence counts for
    a question that asks for a number, and its absence against one that asks outright,
-   :mod:`chatbot.retrieval.answer_type`; a passage that never speaks of the birth,
-   marriage, studies or age a question asks about cannot answer it,
-   :mod:`chatbot.retrieval.personal_facts`).
+   :mod:`chatbot.retrieval.answer_type`; a passage that never speaks of the fact of
+   someone's life or of a place a question asks for, a birth or a capital, cannot
+   answer it, :mod:`chatbot.retrieval.asked_facts`).
 
 The index snapshot is swapped atomically when ``chatbot index`` publishes a new
 one (:meth:`Retriever.reload_if_changed`); a question in flight finishes on the
@@ -53,9 +53,9 @@ from chatbot.index.snapshot import current_snapshot_name
 from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule, QuestionEvidence, best_passages
 from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_number, holds_number
+from chatbot.retrieval.asked_facts import asked_facts, speaks_of
 from chatbot.retrieval.attribution import speakers
 from chatbot.retrieval.conversation import search_text
-from chatbot.retrieval.personal_facts import asked_facts, speaks_of
 from chatbot.retrieval.question import earlier_questions, tidy_question
 from chatbot.retrieval.scoring import (
     Candidate,
@@ -357,8 +357,8 @@ class Retriever:
     ) -> tuple[frozenset[int], frozenset[int]]:
         """Of the passages the abstention rule judges: those whose best sentence (the
         whole chunk where sentences are not scored) has a figure, when the question
-        asks for a number; and those that do not speak of the personal fact it asks
-        for, if any (:mod:`chatbot.retrieval.personal_facts`)."""
+        asks for a number; and those that do not speak of the fact of someone's life or
+        of a place it asks for, if any (:mod:`chatbot.retrieval.asked_facts`)."""
         wants_number, facts = asks_for_number(question), asked_facts(question)
         if not wants_number and not facts:
             return frozenset(), frozenset()
