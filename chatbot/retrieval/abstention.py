@@ -122,10 +122,10 @@ class AbstentionRule:
     have comprehensive anti-trafficking laws?"); every off-topic question stays
     unanswered (the closest, "قیمت طلا امروز چند است؟", "what does gold cost today?",
     0.024 short). The deduction refuses questions about a place the corpus names that
-    ask a figure it does not give ("کابل چند نفر جمعیت دارد؟", how many people live
-    in Kabul): over the seeds QA set and the eight check sets, off-topic questions
-    abstained 71 → 72 of 90 and 51 → 53 of 74 asked as topic switches, one answerable
-    switch of 273 lost. FLORES-200 sentences are statements and keep their verdicts
+    ask a figure it does not give ("How many people visited Kabul last year?"). When
+    it came in (stop 28), over the seeds QA set and the eight check sets, off-topic
+    questions abstained 71 → 72 of 90 and 51 → 53 of 74 asked as topic switches, one
+    answerable switch of 273 lost. FLORES-200 sentences are statements and keep their verdicts
     (``docs/retrieval.md``)."""
     follow_up_floor: float = -0.04
     """How far below its own baseline a follow-up, on its own, may sit from the part of

@@ -7,8 +7,8 @@ that is evidence beyond the cosine (:attr:`AbstentionRule.answer_type_lift
 an English question over a Dari article: cross-language cosines are close together,
 so its answer leads the article's other passages by little. When the question asks
 outright (:func:`asks_outright_for_number`) and the passage has none, that is evidence
-against it: "کابل چند نفر جمعیت دارد؟" (how many people live in Kabul?) finds a
-passage whose best sentence gives no figure.
+against it: "How many people visited Kabul last year?" finds a passage whose best
+sentence gives no figure.
 
 Only the wording of questions counts. Words that also start clauses in statements
 ("when", and Dari "چند", which is also "a few") count only in a question: a text that
