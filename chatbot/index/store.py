@@ -298,6 +298,15 @@ class MetadataStore:
         )
         return {row[0]: ChunkRecord(*row) for row in rows}
 
+    def same_article_chunk_ids(self, chunk_id: int) -> frozenset[int]:
+        """The ids of the chunks of the article ``chunk_id`` belongs to, itself included;
+        empty when there is no such chunk."""
+        rows = self._query(
+            "SELECT id FROM chunks WHERE article_id = (SELECT article_id FROM chunks WHERE id = ?)",
+            [int(chunk_id)],
+        )
+        return frozenset(row[0] for row in rows)
+
     def scoring_vectors(self, chunk_ids: Sequence[int], dimension: int) -> ScoringVectors:
         ids = [int(i) for i in chunk_ids]
         if not ids:

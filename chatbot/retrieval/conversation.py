@@ -4,11 +4,14 @@
 forced labour?" can, and must not drag the previous topic along. A question
 needs the conversation when it leans on it: it refers back with a pronoun ("it",
 "they", "آن", "آنها"; not the "there" of "are there …?") and is short, or it opens
-with a connective ("and", "what about", "و") and is short or refers back. A long
-question names its own topic, connective or not: "And how did traffickers use the
-internet during the pandemic?" after a question on Cuba is searched on its own.
+with a connective ("and", "what about", "و") and is short or refers back, or it has
+at most one word besides function words ("Which minorities?", "Which ones?", "Why?").
+A long question names its own topic, connective or not: "And how did traffickers use
+the internet during the pandemic?" after a question on Cuba is searched on its own.
 Then the conversation since the last question that stood on its own is prepended to
-it for retrieval, so a follow-up of a follow-up keeps the topic.
+it for retrieval, so a follow-up of a follow-up keeps the topic. A follow-up of a
+few words (:func:`continues_previous_answer`) also stays with the article the previous
+answer came from (:attr:`chatbot.retrieval.retriever.RetrievalSettings.previous_answer_lift`).
 
 Whether the joined search *answers* it is judged with one more check
 (:meth:`chatbot.retrieval.abstention.AbstentionRule.follow_up_fits`): "Is this a
@@ -19,6 +22,7 @@ passages only because of the earlier turn.
 from collections.abc import Sequence
 
 from chatbot.text.normalize import normalize_for_matching
+from chatbot.text.tokens import tokenize
 
 _OPENERS = ("and", "but", "also", "what about", "how about", "then", "و", "اما", "همچنین", "پس")
 _BACK_REFERENCES = frozenset(
@@ -36,6 +40,16 @@ on the conversation; a longer one only if it does both. Longer ones that open wi
 after an unrelated question, the seeds QA set's questions were found at rank 1 84.6%
 of the time instead of 93.8% alone, and only 60% of its off-topic ones went
 unanswered (``benchmarks/retrieval.py --tasks seeds-switch``: now 90.8% and 75%)."""
+ELLIPTICAL_WORDS = 1
+"""A question with at most this many words besides function words ("Which
+minorities?" after a question on Xinjiang) cannot be searched on its own, whether or
+not it refers back or opens with a connective. Two would take in standalone questions
+such as "How do vaccines work?", which then carry the earlier topic along."""
+OWN_TOPIC_WORDS = 3
+"""A follow-up with more words than this besides function words may name a topic of
+its own ("And how does the report define human trafficking?", asked after a question
+on another article); one with at most this many continues the previous answer
+(:func:`continues_previous_answer`)."""
 CONTEXT_FOLLOW_UPS = 2
 """Earlier follow-ups kept after the question they lean on; older ones are dropped."""
 
@@ -51,12 +65,22 @@ def _refers_back(words: list[str], position: int) -> bool:
 
 
 def needs_context(question: str) -> bool:
+    if len(tokenize(question)) <= ELLIPTICAL_WORDS:
+        return True
     normalized = normalize_for_matching(question)
     words = normalized.replace("?", " ").replace("؟", " ").split()
     refers_back = any(_refers_back(words, i) for i in range(len(words)))
     if (normalized + " ").startswith(_OPENERS_NORMALIZED):
         return len(words) <= SHORT_QUESTION_WORDS or refers_back
     return len(words) <= SHORT_QUESTION_WORDS and refers_back
+
+
+def continues_previous_answer(question: str) -> bool:
+    """Whether ``question``, a follow-up, is short enough (at most
+    :data:`OWN_TOPIC_WORDS` words besides function words) to be about the article the
+    previous answer came from: "And through what means?" after "Who is exploited in
+    Xinjiang?"."""
+    return len(tokenize(question)) <= OWN_TOPIC_WORDS
 
 
 def search_text(question: str, history: Sequence[str]) -> str:

@@ -2,7 +2,12 @@
 
 import pytest
 
-from chatbot.retrieval.conversation import CONTEXT_FOLLOW_UPS, needs_context, search_text
+from chatbot.retrieval.conversation import (
+    CONTEXT_FOLLOW_UPS,
+    continues_previous_answer,
+    needs_context,
+    search_text,
+)
 
 TOPIC = "How many people are held in prison camps in North Korea?"
 
@@ -18,6 +23,11 @@ TOPIC = "How many people are held in prison camps in North Korea?"
         "کدام کشورها در آن فهرست شامل اند؟",
         # long, but it refers back
         "And what did the report say about the people they held in those camps?",
+        # one word besides function words: nothing to search on its own
+        "Which minorities?",
+        "Which ones?",
+        "Why?",
+        "چرا؟",
     ],
 )
 def test_follow_ups_need_the_conversation(question):
@@ -34,6 +44,8 @@ def test_follow_ups_need_the_conversation(question):
         # a connective, but long enough to name its own topic
         "And how did traffickers use the internet during the COVID-19 pandemic?",
         "و گزارش در مورد طالبان و کودکان در افغانستان چه می‌گوید؟",
+        # short, but two words of its own
+        "How do vaccines work?",
     ],
 )
 def test_questions_that_stand_on_their_own_do_not(question):
@@ -65,3 +77,16 @@ def test_only_the_latest_follow_ups_are_kept():
 
 def test_without_a_standalone_question_the_conversation_starts_at_its_first_turn():
     assert search_text("And then?", ["And in 2021?"]) == "And in 2021? And then?"
+
+
+@pytest.mark.parametrize(
+    ("question", "continues"),
+    [
+        ("And through what means?", True),
+        ("و از طریق چه نوع بازداشت‌هایی؟", True),
+        ("What did he say we must root out?", False),
+        ("And how does the report define human trafficking?", False),
+    ],
+)
+def test_only_a_follow_up_of_a_few_words_continues_the_previous_answer(question, continues):
+    assert continues_previous_answer(question) is continues

@@ -118,8 +118,12 @@ def test_a_name_written_in_the_other_script_lifts_its_passage(retriever, seeds_i
     name, now puts the passages holding it first: ``test_topic.py``.)"""
     earlier = ["در کوریای شمالی چند نفر در اردوگاه‌های زندان نگهداری می‌شوند؟"]
     cambodia = "senior officials owned properties"
-    assert found(top(retriever, "و مقامات کمبودیا؟", earlier), EN_2025, cambodia, within=3)
-    without = Retriever(seeds_index, embedder, RetrievalSettings(name_weight=0))
+    # the previous answer's article, which holds both, is not favoured here
+    names = Retriever(seeds_index, embedder, RetrievalSettings(previous_answer_lift=0))
+    assert found(top(names, "و مقامات کمبودیا؟", earlier), EN_2025, cambodia, within=3)
+    without = Retriever(
+        seeds_index, embedder, RetrievalSettings(name_weight=0, previous_answer_lift=0)
+    )
     assert not found(top(without, "و مقامات کمبودیا؟", earlier), EN_2025, cambodia, within=3)
 
     # and back: the Dari list of countries names Cuba, too short a name for a skeleton
@@ -223,6 +227,39 @@ def test_a_follow_up_in_the_other_language_keeps_the_topic(retriever, earlier, q
     result = top(retriever, question, [earlier])
     assert result.answered
     assert found(result, EN_2025, "in 2022")
+
+
+def test_a_one_word_follow_up_leans_on_the_conversation(retriever):
+    """Searched on its own, "Which minorities?" found the Dari passages first and was
+    not answered."""
+    result = top(retriever, "Which minorities?", ["What does the report say about Xinjiang?"])
+    assert found(result, EN_2025, "Uighurs")
+    assert result.answered
+
+
+def test_a_short_follow_up_stays_with_the_previous_answers_article(seeds_index, embedder):
+    """The Dari passages, with the cross-language offset and shift, came first for
+    "And through what means?" (the answer third); the previous answer's article, the
+    2025 English one, now comes first. A retriever that has not seen the previous
+    question searches it again and ranks alike."""
+    earlier = ["Who is exploited in Xinjiang?"]
+    question = "And through what means?"
+    without = Retriever(seeds_index, embedder, RetrievalSettings(previous_answer_lift=0))
+    assert not found(top(without, question, earlier), EN_2025, "mass arbitrary detentions")
+    fresh = Retriever(seeds_index, embedder)
+    result = top(fresh, question, earlier)
+    assert found(result, EN_2025, "mass arbitrary detentions")
+    shown = Retriever(seeds_index, embedder)
+    assert shown.search(earlier[0]).passages[0].article == EN_2025
+    assert top(shown, question, earlier).passages == result.passages
+
+
+def test_a_follow_up_naming_its_own_topic_is_not_held_to_the_previous_article(retriever):
+    """Long enough to name its own topic, it is searched with the earlier question
+    but not lifted toward its article."""
+    earlier = ["در چند کشور دولت خودش قاچاقچی بود؟"]
+    result = top(retriever, "And how does the report define human trafficking?", earlier, k=5)
+    assert found(result, PRS_2025, "اصطلاح گسترده", within=5)
 
 
 def test_a_refused_earlier_turn_does_not_refuse_the_new_question(retriever):
