@@ -127,9 +127,10 @@ class RetrievalSettings:
     reader was just shown. Without it the other language's passages, which get the
     cross-language offset and shift in full while a short follow-up's cosines lie
     close together, came first for several. Over the seeds QA set and check sets 1-9,
-    0.01 put 3 more follow-ups at rank 1 and a fourth in the top 3; 0.02 put 2 more
-    at rank 1 than 0.01 but 2 others out of the top 3, where the previous answer had
-    come from the other article (``docs/retrieval.md``)."""
+    0.01 put 3 more follow-ups at rank 1 and a fourth in the top 3, nothing lost; 0.02
+    put one more at rank 1 than 0.01 but took two others from 2nd to 4th, where the
+    previous answer had come from the other article. For every follow-up, whatever its
+    length, it took topic switches out of the top 3 (``docs/retrieval.md``)."""
     language_background: int = 4
     """Over how many of its language's best other passages a passage's lead
     (:attr:`Candidate.margin`) is taken."""
@@ -338,7 +339,8 @@ class Retriever:
         """``candidates`` with :attr:`RetrievalSettings.previous_answer_lift` added to
         those of the article that answered the last of the ``earlier`` questions; the
         same when it was left unanswered. That answer is searched again only if this
-        retriever has not given it (the chat's previous turn always has)."""
+        retriever has not given it lately (in the chat it has, unless 1,024 other
+        answers came since)."""
         lift = self.settings.previous_answer_lift
         if not lift or not earlier:
             return candidates
