@@ -162,7 +162,9 @@ def record(args: argparse.Namespace, settings: RetrievalSettings) -> list[dict[s
                     "answered": outcome.answered,
                     "rank": outcome.rank,
                     "follow_up_fits": True,  # unless the check ran and said otherwise
-                    **rule.judgments[-1],
+                    # the row's own judgment: a short follow-up's search of the
+                    # previous turn (RetrievalSettings.previous_answer_lift) comes after
+                    **rule.judgments[0],
                 }
             )
             if number % 200 == 0:
