@@ -9,7 +9,8 @@ them poorly across languages: asked "Is Iran on the list of countries with a
 documented trafficking policy?", it ranks an English passage on the report above the
 Dari list that names Iran. So the names of the world's countries and regions in both
 languages come from the Unicode CLDR through Babel: English, and Dari as Afghanistan
-writes it (``fa_AF``, which falls back to Iranian Persian where the two agree).
+writes it (``fa_AF``, which falls back to Iranian Persian where the two agree), with
+a few names the press writes besides CLDR's (:data:`PRESS_NAMES`: "Turkey", "امریکا").
 
 A name counts when the question holds all its words in a row, in the matching form
 (:func:`chatbot.text.tokens.tokenize`): "north korea", "کوریای شمالی". So does the
@@ -31,8 +32,31 @@ Name = tuple[str, ...]
 """A name as its word tokens."""
 
 _IN_BRACKETS = re.compile(r"\s*\(([^)]*)\)")
-COMMON_WORDS = frozenset({"مالی"})
-"""Dari names that are also everyday words: "مالی" (Mali) is "financial"."""
+COMMON_WORDS = frozenset({"مالی", "جزیره"})
+"""Dari names that are also everyday words: "مالی" (Mali) is "financial"; "جزیره"
+("island") is what is left of the Isle of Man's "جزیرهٔ من" once "من" ("I") is left
+out as a function word."""
+PRESS_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "US": (("USA", "America"), ("امریکا", "ایالات متحدهٔ امریکا")),
+    "GB": (("UK", "Britain", "Great Britain"), ("انگلستان",)),
+    "TR": (("Turkey",), ()),
+    "CZ": (("Czech Republic",), ("جمهوری چک",)),
+    "CI": (("Ivory Coast",), ()),
+    "SZ": (("Swaziland",), ()),
+    "MK": (("Macedonia",), ("مقدونیه",)),
+    "TL": (("East Timor",), ("تیمور شرقی",)),
+    "CV": (("Cabo Verde",), ()),
+    "CD": (("Democratic Republic of the Congo", "DR Congo"), ()),
+    "CG": (("Republic of the Congo",), ()),
+    "PS": (("Palestine",), ("فلسطین",)),
+    "VA": (("Vatican",), ()),
+    "AE": (("UAE",), ("امارات",)),
+    "SA": ((), ("عربستان",)),
+    "NL": (("Holland",), ("هلند",)),
+}
+"""Per CLDR code, names the press writes besides CLDR's, in English and in Dari: the
+older English names of renamed countries, short forms, and "امریکا", which Afghan
+news writes far more often than CLDR's "ایالات متحده"."""
 
 
 def _spellings(name: str) -> list[Name]:
@@ -53,6 +77,9 @@ def country_names() -> dict[Name, tuple[Name, ...]]:
         if not code.isalpha() or code == "ZZ" or code not in dari:
             continue
         in_english, in_dari = _spellings(name), _spellings(dari[code])
+        press_english, press_dari = PRESS_NAMES.get(code, ((), ()))
+        in_english += [spelling for other in press_english for spelling in _spellings(other)]
+        in_dari += [spelling for other in press_dari for spelling in _spellings(other)]
         for spelling in in_english:
             other.setdefault(spelling, set()).update(in_dari)
         for spelling in in_dari:

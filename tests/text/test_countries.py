@@ -33,6 +33,15 @@ def test_both_spellings_of_a_name_with_another_in_brackets():
     assert sorted(countries_in_other_language("Burma")) == [("برمه",), ("میانمار",)]
 
 
+def test_names_the_press_writes_besides_cldr_s():
+    # Afghan news writes "امریکا" far more than CLDR's "ایالات متحده"; "Turkey" is
+    # CLDR's "Türkiye" now
+    assert ("united", "states") in countries_in_other_language("امریکا چه گفت؟")
+    assert ("امریکا",) in countries_in_other_language("What did the United States say?")
+    assert countries_in_other_language("Is Turkey on the list?") == [("ترکیه",)]
+    assert ("turkey",) in countries_in_other_language("آیا ترکیه در فهرست است؟")
+
+
 def test_everyday_words_and_regions_are_not_names():
     # "مالی" (Mali) is "financial"; "جهان" (World) is a CLDR region
     assert countries_in_other_language("منافع مالی در جهان") == []
