@@ -15,7 +15,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "not_mentioned": {
         "en": "The articles do not mention {names}.",
-        "prs": "مقاله‌ها از {names} نام نبرده‌اند.",
+        "prs": "مقاله‌ها به {names} اشاره نکرده‌اند.",
     },
     "no_articles": {
         "en": "No articles are indexed yet, so there is nothing to search. Add .txt, .md, "

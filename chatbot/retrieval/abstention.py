@@ -22,10 +22,11 @@ and length. So a passage is judged by its *relevance*:
 The question is answered when some language's best passage reaches
 :attr:`AbstentionRule.threshold`; for a question about a fact of someone's life or of
 a place (a birth, a capital), only a passage that speaks of it counts
-(:mod:`chatbot.retrieval.asked_facts`). Calibrated on the public benchmarks
-(``docs/retrieval.md``), with FLORES-200 sentences from held-out articles and
-off-topic questions over the seeds as the unanswerable rows, and checked on TICO-19
-sentences from held-out sources.
+(:mod:`chatbot.retrieval.asked_facts`), and a question about a year no article
+mentions is not answered (:mod:`chatbot.retrieval.years`). Calibrated on the public
+benchmarks (``docs/retrieval.md``), with FLORES-200 sentences from held-out articles
+and off-topic questions over the seeds as the unanswerable rows, and checked on
+TICO-19 sentences from held-out sources.
 """
 
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -70,8 +71,9 @@ class QuestionEvidence:
     it, however close."""
     named: bool | None = None
     """For a question that only names what it asks about, whether the index holds the
-    names (:func:`chatbot.retrieval.topic.topic_evidence`): it decides, the passages'
-    relevance does not. None: any other question."""
+    names (:func:`chatbot.retrieval.topic.topic_evidence`); False for any question that
+    names a year no article does (:mod:`chatbot.retrieval.years`). It decides, the
+    passages' relevance does not. None: any other question."""
     translated: "Callable[[Candidate], tuple[int, int]] | None" = None
     """For a passage in another language than the question, how many of the question's
     words it holds translated, and of how many; asked only for a passage that the
@@ -201,8 +203,8 @@ class AbstentionRule:
         """True when some language's best passage is relevant enough to the ``asked``
         question and speaks of the fact it asks for, if any
         (:attr:`QuestionEvidence.lacking_asked_fact`); for a question that only names
-        what it asks about, whether the index holds the names
-        (:attr:`QuestionEvidence.named`)."""
+        what it asks about, whether the index holds the names; False for one about a
+        year no article mentions (:attr:`QuestionEvidence.named`)."""
         if asked.named is not None:
             return asked.named
         for best in best_passages(by_language):

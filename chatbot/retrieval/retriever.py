@@ -70,6 +70,7 @@ from chatbot.retrieval.scoring import (
 )
 from chatbot.retrieval.topic import TopicEvidence, topic_evidence
 from chatbot.retrieval.translation import QuestionTranslations
+from chatbot.retrieval.years import absent_years
 from chatbot.text.language import Language, detect_language
 from chatbot.text.tokens import tokenize
 
@@ -315,9 +316,10 @@ class Retriever:
         # index holds the names (chatbot.retrieval.topic), and the passages holding
         # them come first.
         topic = topic_evidence(question, loaded)
+        absent = () if topic else absent_years(question, loaded)
         judged = {lang: judged for lang, (_, judged) in by_language.items()}
         answered = self._relevant(
-            loaded, judged, question, [v for v, _ in queries], language, topic
+            loaded, judged, question, [v for v, _ in queries], language, topic, absent
         )
         holding = topic.holding if topic else frozenset()
         candidates = [c for found, _ in by_language.values() for c in found]
@@ -330,7 +332,7 @@ class Retriever:
             (loaded.number, query, question), ranked[0].chunk_id if ranked and answered else None
         )
         passages = self._passages(loaded, ranked, max(1, top_k))
-        missing = topic.missing if topic else ()
+        missing = topic.missing if topic else absent
         return RetrievalResult(question, language, answered, passages, loaded.number, missing)
 
     def _with_previous_article_lifted(
@@ -365,13 +367,14 @@ class Retriever:
         vectors: Sequence[np.ndarray],
         language: Language,
         topic: TopicEvidence | None,
+        absent: Sequence[str],
     ) -> bool:
         """The abstention rule's verdict on the ``judged`` passages. ``vectors``: the
         question's with its context, then, for a follow-up, its own; ``topic``: what
         the index holds of a question that only names what it asks about."""
         rule = self.settings.abstention
         giving_number, lacking_fact = self._answer_types(snapshot, judged, question)
-        named = topic.answered if topic else None
+        named = topic.answered if topic else (False if absent else None)
         translations = QuestionTranslations(question, snapshot.words, self.embedder)
 
         def translated(best: Candidate) -> tuple[int, int]:

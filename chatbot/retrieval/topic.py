@@ -104,7 +104,7 @@ def topic_evidence(question: str, snapshot: IndexSnapshot) -> TopicEvidence | No
         return None
     missing = {word for word in words if not (lexical.holds(word) or forms.get(word))}
     if missing:
-        return TopicEvidence(False, frozenset(), _as_written(question, missing))
+        return TopicEvidence(False, frozenset(), as_written(question, missing))
     holding: set[int] | None = None
     for word in words:
         rows = lexical.match([word, *forms.get(word, ())]).rows
@@ -113,7 +113,7 @@ def topic_evidence(question: str, snapshot: IndexSnapshot) -> TopicEvidence | No
     return TopicEvidence(True, frozenset(holding or ()))
 
 
-def _as_written(question: str, words: set[str]) -> tuple[str, ...]:
+def as_written(question: str, words: set[str]) -> tuple[str, ...]:
     """The runs of ``question``'s words whose matching forms are ``words``, as written:
     "Lionel Messi" for {"lionel", "messi"}."""
     written = [found.group() for found in _WORD.finditer(question)]

@@ -100,7 +100,7 @@ def test_unanswered_question_says_so_and_folds_the_closest_passages():
 def test_names_no_article_holds_are_named_in_the_question_s_language():
     result = RetrievalResult("question?", "prs", False, [_passage()], not_mentioned=("برازیل",))
     html = render_answer(result, {}.get)
-    assert '<p class="qa-lead qa-no-answer">مقاله‌ها از <bdi dir="auto">برازیل</bdi>' in html
+    assert '<p class="qa-lead qa-no-answer">مقاله‌ها به <bdi dir="auto">برازیل</bdi>' in html
     assert message("no_answer", "prs") not in html
     names = ("Lionel Messi", "GDP")
     english = RetrievalResult("q?", "en", False, [_passage()], not_mentioned=names)
