@@ -34,12 +34,16 @@ def test_both_spellings_of_a_name_with_another_in_brackets():
 
 
 def test_names_the_press_writes_besides_cldr_s():
-    # Afghan news writes "امریکا" far more than CLDR's "ایالات متحده"; "Turkey" is
-    # CLDR's "Türkiye" now
-    assert ("united", "states") in countries_in_other_language("امریکا چه گفت؟")
-    assert ("امریکا",) in countries_in_other_language("What did the United States say?")
+    # CLDR writes "Türkiye" and "United Kingdom"
     assert countries_in_other_language("Is Turkey on the list?") == [("ترکیه",)]
     assert ("turkey",) in countries_in_other_language("آیا ترکیه در فهرست است؟")
+    assert countries_in_other_language("What did the UK say?") == [("انگلستان",), ("بریتانیا",)]
+
+
+def test_the_isle_of_man_s_dari_name_is_no_island():
+    # "جزیرهٔ من" without the function word "من" ("I") would be every "جزیره"
+    assert countries_in_other_language("این جزیره کجاست؟") == []
+    assert countries_in_other_language("Isle of Man") == []  # it has no other Dari name
 
 
 def test_everyday_words_and_regions_are_not_names():
