@@ -68,7 +68,7 @@ from chatbot.retrieval.scoring import (
     shifted_toward,
     without_copies,
 )
-from chatbot.retrieval.topic import TopicEvidence, topic_evidence
+from chatbot.retrieval.topic import TopicEvidence, only_listing, topic_evidence
 from chatbot.retrieval.translation import QuestionTranslations
 from chatbot.retrieval.years import absent_years
 from chatbot.text.language import Language, detect_language
@@ -325,8 +325,12 @@ class Retriever:
         candidates = [c for found, _ in by_language.values() for c in found]
         if query != question and continues_previous_answer(question):
             candidates = self._with_previous_article_lifted(loaded, candidates, earlier)
+        listing = only_listing(loaded, topic, {c.chunk_id for c in candidates}) if topic else ()
         ranked = without_copies(
-            sorted(candidates, key=lambda c: (c.chunk_id not in holding, -c.fused))
+            sorted(
+                candidates,
+                key=lambda c: (c.chunk_id not in holding, c.chunk_id in listing, -c.fused),
+            )
         )
         self._recent.remember(
             (loaded.number, query, question), ranked[0].chunk_id if ranked and answered else None

@@ -13,6 +13,11 @@ For these questions the index itself says whether the articles speak of the name
 (:func:`topic_evidence`): the question is answered when each name is indexed, in its
 own script or as the other script writes it ("Cuba" in the Dari article's "کیوبا"),
 with the passages that hold them all first; it is not answered when one is nowhere.
+Of those passages, one that names a country only in a list of countries (the seeds'
+Dari list of the 13 with a state trafficking policy) says nothing of it and comes
+after the others; it used to come first for an English question, the name's lift
+across languages being strongest there, and a short follow-up then favoured its
+article (:mod:`chatbot.retrieval.conversation`).
 
 A question with other words than names and its frame ("What did senior officials in
 Cambodia own?") or one that asks one thing of them ("When did Cuba…", "Where is…",
@@ -21,9 +26,11 @@ answering it.
 """
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import groupby
 
+from chatbot.chunks.sentences import sentence_spans
 from chatbot.index import IndexSnapshot
 from chatbot.text.countries import people_words
 from chatbot.text.names import capitalised_words
@@ -54,6 +61,9 @@ words :func:`chatbot.text.tokens.tokenize` leaves out (already in that form)."""
 FACET_WORDS = _matching_forms("when where why how چرا کجا چگونه چطور کی چند")
 """Question words that ask one thing about the topic: with one, the question is not
 a topic question."""
+LIST_COUNTRIES = 3
+"""How many other countries a sentence names to be a list: China's sentence in the
+seeds, which names the Kazakhs and the Kyrgyz it exploits, is not one."""
 MAX_TOPIC_WORDS = 4
 """The most words a topic may have ("the International Labor Organization": 3)."""
 
@@ -82,6 +92,9 @@ class TopicEvidence:
     missing: tuple[str, ...] = ()
     """The names no article holds, as the question writes them ("Lionel Messi"): the
     answer says the articles do not mention them."""
+    spellings: frozenset[str] = frozenset()
+    """The names' words and the indexed words that write them in the other script or
+    as their people (matching form)."""
 
 
 def topic_evidence(question: str, snapshot: IndexSnapshot) -> TopicEvidence | None:
@@ -110,7 +123,31 @@ def topic_evidence(question: str, snapshot: IndexSnapshot) -> TopicEvidence | No
         rows = lexical.match([word, *forms.get(word, ())]).rows
         found = set(lexical.chunk_ids[rows].tolist())
         holding = found if holding is None else holding & found
-    return TopicEvidence(True, frozenset(holding or ()))
+    spellings = frozenset(form for word in words for form in (word, *forms.get(word, ())))
+    return TopicEvidence(True, frozenset(holding or ()), spellings=spellings)
+
+
+def only_listing(
+    snapshot: IndexSnapshot, topic: TopicEvidence, chunk_ids: Collection[int]
+) -> frozenset[int]:
+    """The chunks of ``chunk_ids`` holding the ``topic`` that name it only in sentences
+    naming :data:`LIST_COUNTRIES` other countries or more: they come after the other
+    holding chunks. Read from the passages found, not from every passage holding the
+    names, which a common name fills by the thousand in a large corpus."""
+    spellings = topic.spellings
+    listing = set()
+    wanted = sorted(topic.holding.intersection(chunk_ids))
+    for chunk_id, chunk in snapshot.store.chunks(wanted).items():
+        counts = []
+        for start, end in sentence_spans(chunk.text):
+            words = tokenize(chunk.text[start:end])
+            if spellings.intersection(words):
+                runs = snapshot.names.countries(words).items()
+                others = {tuple(names) for run, names in runs if not spellings.intersection(run)}
+                counts.append(len(others))
+        if counts and min(counts) >= LIST_COUNTRIES:
+            listing.add(chunk_id)
+    return frozenset(listing)
 
 
 def as_written(question: str, words: set[str]) -> tuple[str, ...]:

@@ -1,6 +1,6 @@
 """Questions that only name what they ask about, over the real seeds index."""
 
-from chatbot.retrieval.topic import topic_words
+from chatbot.retrieval.topic import only_listing, topic_evidence, topic_words
 from chatbot.text.normalize import normalize_for_matching
 
 
@@ -54,3 +54,21 @@ def test_other_questions_are_left_to_the_abstention_rule(retriever):
     result = retriever.search("What did senior officials in Cambodia own?")
     assert result.answered and names_it(result.passages[0], "senior officials")
     assert not retriever.search("Tell me about the weather.").answered
+
+
+def test_a_passage_that_names_the_country_only_in_a_list_comes_after_one_about_it(retriever):
+    # The Dari article lists 13 countries in one sentence; it used to come first for
+    # "What about North Korea?", the name's lift across languages being strongest there.
+    snapshot = retriever._loaded
+    evidence = topic_evidence("What does the report say about North Korea?", snapshot)
+    listed = snapshot.store.chunks(sorted(only_listing(snapshot, evidence, evidence.holding)))
+    listed = listed.values()
+    assert [chunk.language for chunk in listed] == ["prs"]
+    assert all("کوریای شمالی" in chunk.text for chunk in listed)
+    for question in ("What does the report say about North Korea?", "And what about Cuba?"):
+        first = retriever.search(question, top_k=3).passages[0]
+        assert first.language == "en", question
+    # China's own sentence names the Kazakhs and the Kyrgyz too: no list
+    china = topic_evidence("Tell me about China.", snapshot)
+    listed = snapshot.store.chunks(sorted(only_listing(snapshot, china, china.holding)))
+    assert [chunk.language for chunk in listed.values()] == ["prs"]
