@@ -68,7 +68,7 @@ from chatbot.retrieval.scoring import (
     shifted_toward,
     without_copies,
 )
-from chatbot.retrieval.topic import TopicEvidence, only_listing, topic_evidence
+from chatbot.retrieval.topic import TopicEvidence, named_only_in_lists, topic_evidence
 from chatbot.retrieval.translation import QuestionTranslations
 from chatbot.retrieval.years import absent_years
 from chatbot.text.language import Language, detect_language
@@ -314,7 +314,7 @@ class Retriever:
         # follow-up's own words must fit the passages that judgment rests on.
         # A question that only names what it asks about is judged by whether the
         # index holds the names (chatbot.retrieval.topic), and the passages holding
-        # them come first.
+        # them come first, those naming them only in a list of countries last of these.
         topic = topic_evidence(question, loaded)
         absent = () if topic else absent_years(question, loaded)
         judged = {lang: judged for lang, (_, judged) in by_language.items()}
@@ -325,7 +325,11 @@ class Retriever:
         candidates = [c for found, _ in by_language.values() for c in found]
         if query != question and continues_previous_answer(question):
             candidates = self._with_previous_article_lifted(loaded, candidates, earlier)
-        listing = only_listing(loaded, topic, {c.chunk_id for c in candidates}) if topic else ()
+        listing = (
+            named_only_in_lists(loaded, topic, {c.chunk_id for c in candidates})
+            if topic
+            else frozenset()
+        )
         ranked = without_copies(
             sorted(
                 candidates,
@@ -375,7 +379,8 @@ class Retriever:
     ) -> bool:
         """The abstention rule's verdict on the ``judged`` passages. ``vectors``: the
         question's with its context, then, for a follow-up, its own; ``topic``: what
-        the index holds of a question that only names what it asks about."""
+        the index holds of a question that only names what it asks about; ``absent``:
+        the years it names that no article mentions (:mod:`chatbot.retrieval.years`)."""
         rule = self.settings.abstention
         giving_number, lacking_fact = self._answer_types(snapshot, judged, question)
         named = topic.answered if topic else (False if absent else None)

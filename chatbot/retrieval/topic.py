@@ -127,7 +127,7 @@ def topic_evidence(question: str, snapshot: IndexSnapshot) -> TopicEvidence | No
     return TopicEvidence(True, frozenset(holding or ()), spellings=spellings)
 
 
-def only_listing(
+def named_only_in_lists(
     snapshot: IndexSnapshot, topic: TopicEvidence, chunk_ids: Collection[int]
 ) -> frozenset[int]:
     """The chunks of ``chunk_ids`` holding the ``topic`` that name it only in sentences

@@ -1,6 +1,6 @@
 """Questions that only name what they ask about, over the real seeds index."""
 
-from chatbot.retrieval.topic import only_listing, topic_evidence, topic_words
+from chatbot.retrieval.topic import named_only_in_lists, topic_evidence, topic_words
 from chatbot.text.normalize import normalize_for_matching
 
 
@@ -61,8 +61,8 @@ def test_a_passage_that_names_the_country_only_in_a_list_comes_after_one_about_i
     # "What about North Korea?", the name's lift across languages being strongest there.
     snapshot = retriever._loaded
     evidence = topic_evidence("What does the report say about North Korea?", snapshot)
-    listed = snapshot.store.chunks(sorted(only_listing(snapshot, evidence, evidence.holding)))
-    listed = listed.values()
+    in_lists = named_only_in_lists(snapshot, evidence, evidence.holding)
+    listed = snapshot.store.chunks(sorted(in_lists)).values()
     assert [chunk.language for chunk in listed] == ["prs"]
     assert all("کوریای شمالی" in chunk.text for chunk in listed)
     for question in ("What does the report say about North Korea?", "And what about Cuba?"):
@@ -70,5 +70,5 @@ def test_a_passage_that_names_the_country_only_in_a_list_comes_after_one_about_i
         assert first.language == "en", question
     # China's own sentence names the Kazakhs and the Kyrgyz too: no list
     china = topic_evidence("Tell me about China.", snapshot)
-    listed = snapshot.store.chunks(sorted(only_listing(snapshot, china, china.holding)))
+    listed = snapshot.store.chunks(sorted(named_only_in_lists(snapshot, china, china.holding)))
     assert [chunk.language for chunk in listed.values()] == ["prs"]
