@@ -3,11 +3,15 @@
 import re
 import unicodedata
 from collections.abc import Sequence
+from itertools import groupby
+
+from chatbot.text.normalize import normalize_for_matching
 
 MAX_QUESTION_CHARS = 2000
 """Longer input is refused: a question is a sentence or two, not a document."""
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _QUESTION_MARKS = ("?", "؟")
+_WORD = re.compile(r"\w+")
 
 
 _REASONS = {
@@ -77,3 +81,11 @@ def earlier_questions(history: Sequence[str]) -> list[str]:
         except QuestionError:
             continue
     return turns
+
+
+def as_written(question: str, words: set[str]) -> tuple[str, ...]:
+    """The runs of ``question``'s words whose matching forms are ``words``, as written:
+    "Lionel Messi" for {"lionel", "messi"}."""
+    written = [found.group() for found in _WORD.finditer(question)]
+    runs = groupby(written, key=lambda word: normalize_for_matching(word) in words)
+    return tuple(dict.fromkeys(" ".join(run) for missing, run in runs if missing))

@@ -68,7 +68,7 @@ from chatbot.retrieval.scoring import (
     shifted_toward,
     without_copies,
 )
-from chatbot.retrieval.topic import TopicEvidence, named_only_in_lists, topic_evidence
+from chatbot.retrieval.topic import named_only_in_lists, topic_evidence
 from chatbot.retrieval.translation import QuestionTranslations
 from chatbot.retrieval.years import absent_years
 from chatbot.text.language import Language, detect_language
@@ -317,9 +317,10 @@ class Retriever:
         # them come first, those naming them only in a list of countries last of these.
         topic = topic_evidence(question, loaded)
         absent = () if topic else absent_years(question, loaded)
+        named = topic.answered if topic else (False if absent else None)
         judged = {lang: judged for lang, (_, judged) in by_language.items()}
         answered = self._relevant(
-            loaded, judged, question, [v for v, _ in queries], language, topic, absent
+            loaded, judged, question, [v for v, _ in queries], language, named
         )
         holding = topic.holding if topic else frozenset()
         candidates = [c for found, _ in by_language.values() for c in found]
@@ -374,16 +375,15 @@ class Retriever:
         question: str,
         vectors: Sequence[np.ndarray],
         language: Language,
-        topic: TopicEvidence | None,
-        absent: Sequence[str],
+        named: bool | None,
     ) -> bool:
         """The abstention rule's verdict on the ``judged`` passages. ``vectors``: the
-        question's with its context, then, for a follow-up, its own; ``topic``: what
-        the index holds of a question that only names what it asks about; ``absent``:
-        the years it names that no article mentions (:mod:`chatbot.retrieval.years`)."""
+        question's with its context, then, for a follow-up, its own; ``named``: the
+        verdict the index gives without the passages, if any
+        (:attr:`QuestionEvidence.named`: a topic question's names held or not, a year
+        no article mentions)."""
         rule = self.settings.abstention
         giving_number, lacking_fact = self._answer_types(snapshot, judged, question)
-        named = topic.answered if topic else (False if absent else None)
         translations = QuestionTranslations(question, snapshot.words, self.embedder)
 
         def translated(best: Candidate) -> tuple[int, int]:

@@ -28,10 +28,10 @@ answering it.
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from itertools import groupby
 
 from chatbot.chunks.sentences import sentence_spans
 from chatbot.index import IndexSnapshot
+from chatbot.retrieval.question import as_written
 from chatbot.text.countries import people_words
 from chatbot.text.names import capitalised_words
 from chatbot.text.normalize import normalize_for_matching
@@ -148,11 +148,3 @@ def named_only_in_lists(
         if counts and min(counts) >= LIST_COUNTRIES:
             listing.add(chunk_id)
     return frozenset(listing)
-
-
-def as_written(question: str, words: set[str]) -> tuple[str, ...]:
-    """The runs of ``question``'s words whose matching forms are ``words``, as written:
-    "Lionel Messi" for {"lionel", "messi"}."""
-    written = [found.group() for found in _WORD.finditer(question)]
-    runs = groupby(written, key=lambda word: normalize_for_matching(word) in words)
-    return tuple(dict.fromkeys(" ".join(run) for missing, run in runs if missing))

@@ -17,7 +17,7 @@ and not kept (``docs/retrieval.md``).
 """
 
 from chatbot.index import IndexSnapshot
-from chatbot.retrieval.topic import as_written
+from chatbot.retrieval.question import as_written
 from chatbot.text.normalize import normalize_for_matching
 from chatbot.text.tokens import tokenize
 
