@@ -36,6 +36,9 @@ COMMON_WORDS = frozenset({"مالی", "جزیره"})
 """Dari names that are also everyday words: "مالی" (Mali) is "financial"; "جزیره"
 ("island") is what is left of the Isle of Man's "جزیرهٔ من" once "من" ("I") is left
 out as a function word."""
+EVERYDAY_PHRASES = frozenset({("مجمع", "الجزایر")})
+"""Everyday phrases that end in a country's name without naming it: "مجمع الجزایر"
+("archipelago", a "gathering of islands") ends in Algeria's Dari name."""
 PRESS_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "GB": (("UK", "Britain", "Great Britain"), ("انگلستان",)),
     "TR": (("Turkey",), ()),
@@ -163,12 +166,15 @@ def dari_spellings(name_word: str) -> list[str]:
 def countries_by_words(words: list[str]) -> dict[Name, list[Name]]:
     """The runs of ``words`` (matching-form tokens) that name a country, as written or
     as its people, each with the country's names in the other language:
-    {("north", "korea"): [("کوریای", "شمالی")]}."""
+    {("north", "korea"): [("کوریای", "شمالی")]}; not the end of an everyday phrase
+    (:data:`EVERYDAY_PHRASES`)."""
     spans, longest = _spans()
     found: dict[Name, list[Name]] = {}
     for start in range(len(words)):
         for end in range(start + 1, min(len(words), start + longest) + 1):
             run = tuple(words[start:end])
+            if start and (words[start - 1], *run) in EVERYDAY_PHRASES:
+                continue
             for name in spans.get(run, ()):
                 found.setdefault(run, []).extend(country_names()[name])
     return {run: list(dict.fromkeys(names)) for run, names in found.items()}

@@ -46,6 +46,12 @@ def test_the_isle_of_man_s_dari_name_is_no_island():
     assert countries_in_other_language("Isle of Man") == []  # it has no other Dari name
 
 
+def test_an_everyday_phrase_ending_in_a_name_is_no_country():
+    # "مجمع الجزایر" is "archipelago"; "الجزایر" alone is Algeria
+    assert countries_in_other_language("جزایر مجمع الجزایر اندونیزیا") == [("indonesia",)]
+    assert countries_in_other_language("الجزایر در شمال افریقا") == [("algeria",)]
+
+
 def test_everyday_words_and_regions_are_not_names():
     # "مالی" (Mali) is "financial"; "جهان" (World) is a CLDR region
     assert countries_in_other_language("منافع مالی در جهان") == []
