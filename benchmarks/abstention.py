@@ -67,6 +67,7 @@ PARTS = (
     "gives_asked_number",
     "lacks_asked_number",
     "lacks_asked_fact",
+    "names_absent_country",
 )
 GRID: dict[str, Sequence[float]] = {
     "baseline_weight": np.round(np.arange(0.8, 1.81, 0.1), 2).tolist(),
@@ -110,6 +111,7 @@ class RecordingRule(AbstentionRule):
                 "gives_asked_number": [float(given) for given in gives],
                 "lacks_asked_number": [float(asked.asks_outright and not g) for g in gives],
                 "lacks_asked_fact": [float(b.chunk_id in asked.lacking_asked_fact) for b in bests],
+                "names_absent_country": [float(asked.names_absent_country)] * len(bests),
                 "named": asked.named,
             }
         )
@@ -258,6 +260,7 @@ class TaskEvidence:
             ),
             gives_asked_number=parts["gives_asked_number"],
             lacks_asked_number=parts["lacks_asked_number"],
+            names_absent_country=parts["names_absent_country"],
         )
         best = np.where(parts["lacks_asked_fact"] == 1, -np.inf, best).max(axis=1)
         best = np.where(self.follow_up_fits, best, -np.inf)

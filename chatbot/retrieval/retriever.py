@@ -57,6 +57,7 @@ from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_num
 from chatbot.retrieval.asked_facts import asked_facts, speaks_of
 from chatbot.retrieval.attribution import speakers
 from chatbot.retrieval.conversation import continues_previous_answer, search_text
+from chatbot.retrieval.country_mentions import PASSAGES_READ, absent_countries
 from chatbot.retrieval.question import earlier_questions, tidy_question
 from chatbot.retrieval.recent_answers import RecentAnswers
 from chatbot.retrieval.scoring import (
@@ -178,8 +179,10 @@ class RetrievalResult:
     """The index snapshot searched: :meth:`Retriever.article_text` with it gives the
     article text the passage offsets point into, even after a newer index went live."""
     not_mentioned: tuple[str, ...] = ()
-    """For a question that only names what it asks about, the names no article holds
-    (:mod:`chatbot.retrieval.topic`): the answer says so."""
+    """The names no article holds of a question that only names what it asks about
+    (:mod:`chatbot.retrieval.topic`), the years no article mentions
+    (:mod:`chatbot.retrieval.years`), or the countries no passage names
+    (:mod:`chatbot.retrieval.country_mentions`): an answer that is not one says so."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -309,19 +312,12 @@ class Retriever:
             # cross-language offset against its own text's language.
             queries = [(with_context, detect_language(query)), (alone, language)]
         by_language = self._rank_languages(loaded, queries, lexical, language)
-        # Whether it is answered is judged on the question with its context (on its
-        # own, "and in which year?" is as generic as a question gets), and a
-        # follow-up's own words must fit the passages that judgment rests on.
         # A question that only names what it asks about is judged by whether the
         # index holds the names (chatbot.retrieval.topic), and the passages holding
         # them come first, those naming them only in a list of countries last of these.
         topic = topic_evidence(question, loaded)
         absent = () if topic else absent_years(question, loaded)
         named = topic.answered if topic else (False if absent else None)
-        judged = {lang: judged for lang, (_, judged) in by_language.items()}
-        answered = self._relevant(
-            loaded, judged, question, [v for v, _ in queries], language, named
-        )
         holding = topic.holding if topic else frozenset()
         candidates = [c for found, _ in by_language.values() for c in found]
         if query != question and continues_previous_answer(question):
@@ -337,11 +333,26 @@ class Retriever:
                 key=lambda c: (c.chunk_id not in holding, c.chunk_id in listing, -c.fused),
             )
         )
+        # Whether it is answered is judged on the question with its context (on its
+        # own, "and in which year?" is as generic as a question gets), and a
+        # follow-up's own words must fit the passages that judgment rests on. A
+        # country no passage names lowers the relevance
+        # (chatbot.retrieval.country_mentions): the first passages found are read for
+        # other spellings of it.
+        countries = (
+            ()
+            if named is not None
+            else absent_countries(question, loaded, lambda: self._texts(loaded, ranked))
+        )
+        judged = {lang: judged for lang, (_, judged) in by_language.items()}
+        answered = self._relevant(
+            loaded, judged, question, [v for v, _ in queries], language, named, bool(countries)
+        )
         self._recent.remember(
             (loaded.number, query, question), ranked[0].chunk_id if ranked and answered else None
         )
         passages = self._passages(loaded, ranked, max(1, top_k))
-        missing = topic.missing if topic else absent
+        missing = topic.missing if topic else absent or countries
         return RetrievalResult(question, language, answered, passages, loaded.number, missing)
 
     def _with_previous_article_lifted(
@@ -376,12 +387,14 @@ class Retriever:
         vectors: Sequence[np.ndarray],
         language: Language,
         named: bool | None,
+        names_absent_country: bool,
     ) -> bool:
         """The abstention rule's verdict on the ``judged`` passages. ``vectors``: the
         question's with its context, then, for a follow-up, its own; ``named``: the
         verdict the index gives without the passages, if any
         (:attr:`QuestionEvidence.named`: a topic question's names held or not, a year
-        no article mentions)."""
+        no article mentions); ``names_absent_country``: the question names a country
+        no passage does (:attr:`QuestionEvidence.names_absent_country`)."""
         rule = self.settings.abstention
         giving_number, lacking_fact = self._answer_types(snapshot, judged, question)
         translations = QuestionTranslations(question, snapshot.words, self.embedder)
@@ -399,12 +412,19 @@ class Retriever:
             asks_outright=asks_outright_for_number(question),
             lacking_asked_fact=lacking_fact,
             named=named,
+            names_absent_country=names_absent_country,
             translated=translated,
         )
         answered = rule.answered(judged, asked)
         if named is None and len(vectors) > 1:
             answered = answered and rule.follow_up_fits(judged, vectors[-1], snapshot.background)
         return answered
+
+    @staticmethod
+    def _texts(snapshot: IndexSnapshot, ranked: list[Candidate]) -> list[str]:
+        """The texts of the first :data:`PASSAGES_READ` of the ``ranked`` passages."""
+        first = [c.chunk_id for c in ranked[:PASSAGES_READ]]
+        return [row.text for row in snapshot.store.chunks(first).values()]
 
     @staticmethod
     def _answer_types(

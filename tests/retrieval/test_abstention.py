@@ -49,6 +49,8 @@ def test_relevance_weighs_baseline_lead_and_lifts():
     assert no_number - plain == pytest.approx(-rule.answer_type_lift)
     given = replace(asked, giving_asked_number={1}, asks_outright=True)
     assert rule.relevance(candidate("en", 0.9), given) == pytest.approx(number)
+    absent = rule.relevance(candidate("en", 0.9), replace(asked, names_absent_country=True))
+    assert absent - plain == pytest.approx(-rule.absent_country_penalty)
 
 
 def test_translated_words_count_for_a_passage_in_the_other_language_when_they_decide():
@@ -88,6 +90,7 @@ def test_combine_works_element_wise_as_benchmarks_replay_it():
         "shares_words": np.array([True, False, True]),
         "gives_asked_number": np.array([False, True, False]),
         "lacks_asked_number": np.array([True, False, False]),
+        "names_absent_country": np.array([False, False, True]),
     }
     together = rule.combine(**parts)
     one_by_one = [rule.combine(**{k: v[i].item() for k, v in parts.items()}) for i in range(3)]
