@@ -32,7 +32,8 @@ How a question is answered:
    a question that asks for a number, and its absence against one that asks outright,
    :mod:`chatbot.retrieval.answer_type`; a passage that never speaks of the fact of
    someone's life or of a place a question asks for, a birth or a capital, cannot
-   answer it, :mod:`chatbot.retrieval.asked_facts`).
+   answer it, :mod:`chatbot.retrieval.asked_facts`; a question naming a country that
+   no passage names needs more, :mod:`chatbot.retrieval.country_mentions`).
 
 The index snapshot is swapped atomically when ``chatbot index`` publishes a new
 one (:meth:`Retriever.reload_if_changed`); a question in flight finishes on the
