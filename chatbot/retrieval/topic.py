@@ -132,8 +132,10 @@ def named_only_in_lists(
 ) -> frozenset[int]:
     """The chunks of ``chunk_ids`` holding the ``topic`` that name it only in sentences
     naming :data:`LIST_COUNTRIES` other countries or more: they come after the other
-    holding chunks. Read from the passages found, not from every passage holding the
-    names, which a common name fills by the thousand in a large corpus."""
+    holding chunks. A country the topic names by its people ("Chinese") is no other
+    country where the sentence also writes its name ("In China, the Chinese …"). Read
+    from the passages found, not from every passage holding the names, which a common
+    name fills by the thousand in a large corpus."""
     spellings = topic.spellings
     listing = set()
     wanted = sorted(topic.holding.intersection(chunk_ids))
@@ -143,7 +145,8 @@ def named_only_in_lists(
             words = tokenize(chunk.text[start:end])
             if spellings.intersection(words):
                 runs = snapshot.names.countries(words).items()
-                others = {tuple(names) for run, names in runs if not spellings.intersection(run)}
+                own = {tuple(names) for run, names in runs if spellings.intersection(run)}
+                others = {tuple(names) for _, names in runs} - own
                 counts.append(len(others))
         if counts and min(counts) >= LIST_COUNTRIES:
             listing.add(chunk_id)

@@ -72,3 +72,7 @@ def test_a_passage_that_names_the_country_only_in_a_list_comes_after_one_about_i
     china = topic_evidence("Tell me about China.", snapshot)
     listed = snapshot.store.chunks(sorted(named_only_in_lists(snapshot, china, china.holding)))
     assert [chunk.language for chunk in listed.values()] == ["prs"]
+    # nor when the topic names China by its people: "In China, the Chinese …" is one
+    # country, not two others besides the Kazakhs and the Kyrgyz
+    party = topic_evidence("What did the Chinese Communist Party do in Xinjiang?", snapshot)
+    assert party.holding and not named_only_in_lists(snapshot, party, party.holding)
