@@ -32,10 +32,12 @@ Name = tuple[str, ...]
 """A name as its word tokens."""
 
 _IN_BRACKETS = re.compile(r"\s*\(([^)]*)\)")
-COMMON_WORDS = frozenset({"مالی", "جزیره"})
-"""Dari names that are also everyday words: "مالی" (Mali) is "financial"; "جزیره"
-("island") is what is left of the Isle of Man's "جزیرهٔ من" once "من" ("I") is left
-out as a function word."""
+COMMON_WORDS = frozenset({"مالی", "جزیره", "پیرو", "انگل"})
+"""Dari names, and words for a people, that are also everyday words: "مالی" (Mali) is
+"financial"; "پیرو" (CLDR's Peru, written "پرو" here: :data:`PRESS_NAMES`) is
+"follower", and its people's "پیروی" "following"; "انگل", England's "انگلستان"
+without its "-ستان", is "parasite"; "جزیره" ("island") is what is left of the Isle of
+Man's "جزیرهٔ من" once "من" ("I") is left out as a function word."""
 EVERYDAY_PHRASES = frozenset({("مجمع", "الجزایر")})
 """Everyday phrases that end in a country's name without naming it: "مجمع الجزایر"
 ("archipelago", a "gathering of islands") ends in Algeria's Dari name."""
@@ -55,6 +57,7 @@ PRESS_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "AE": (("UAE",), ("امارات",)),
     "SA": ((), ("عربستان",)),
     "NL": (("Holland",), ("هلند",)),
+    "PE": ((), ("پرو",)),
 }
 """Per CLDR code, names the press writes besides CLDR's, in English and in Dari: the
 older English names of renamed countries ("Turkey" for CLDR's "Türkiye") and short
@@ -127,7 +130,7 @@ def people_words(name: Name) -> list[str]:
     for land in _LAND[script]:
         stem = last.removesuffix(land)
         if stem != last:
-            if len(stem) >= _SHORTEST:
+            if len(stem) >= _SHORTEST and stem not in COMMON_WORDS:
                 words += [stem, stem + ("s" if script == "latin" else "ها")]
             break
     return [word for word in dict.fromkeys(words) if len(word) >= _SHORTEST and word != last]

@@ -55,6 +55,9 @@ def test_an_everyday_phrase_ending_in_a_name_is_no_country():
 def test_everyday_words_and_regions_are_not_names():
     # "مالی" (Mali) is "financial"; "جهان" (World) is a CLDR region
     assert countries_in_other_language("منافع مالی در جهان") == []
+    # "پیروی" is "following" (CLDR writes Peru "پیرو"), "انگل‌ها" "parasites"
+    assert countries_in_other_language("از قانون پیروی می‌کنند و انگل‌ها را می‌کشند") == []
+    assert countries_in_other_language("Peru") == [("پرو",)]
 
 
 def test_a_country_is_found_from_its_people_or_adjective():
