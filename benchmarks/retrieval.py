@@ -951,7 +951,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=Path,
         default=SEEDS_QA,
         help="QA file over seeds/ for the seeds task (default tests/data/seeds_qa.jsonl; "
-        "tests/data/seeds_qa_check.jsonl and seeds_qa_check2.jsonl to seeds_qa_check14.jsonl "
+        "tests/data/seeds_qa_check.jsonl and seeds_qa_check2.jsonl to seeds_qa_check15.jsonl "
         "are the check sets: never fitted on alone; with the seeds set, the first five chose "
         "language_shift in stop 26 and the lexical lift in stop 27)",
     )
