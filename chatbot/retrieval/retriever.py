@@ -323,9 +323,13 @@ class Retriever:
         candidates = [c for found, _ in by_language.values() for c in found]
         if query != question and continues_previous_answer(question):
             candidates = self._with_previous_article_lifted(loaded, candidates, earlier)
+        # A follow-up to a topic question ("And through what?" after "What does the
+        # report say about China?") keeps the passages naming its country only in a
+        # list last, as the topic question did.
+        about = topic or (topic_evidence(earlier[-1], loaded) if query != question else None)
         listing = (
-            named_only_in_lists(loaded, topic, {c.chunk_id for c in candidates})
-            if topic
+            named_only_in_lists(loaded, about, {c.chunk_id for c in candidates})
+            if about and about.answered
             else frozenset()
         )
         ranked = without_copies(

@@ -17,7 +17,9 @@ Of those passages, one that names a country only in a list of countries (the see
 Dari list of the 13 with a state trafficking policy) says nothing of it and comes
 after the others; it used to come first for an English question, the name's lift
 across languages being strongest there, and a short follow-up then favoured its
-article (:mod:`chatbot.retrieval.conversation`).
+article (:mod:`chatbot.retrieval.conversation`). A follow-up to a topic question
+("Which territories?" after "What does the report say about Russia?") keeps such
+passages last too.
 
 A question with other words than names and its frame ("What did senior officials in
 Cambodia own?") or one that asks one thing of them ("When did Cuba…", "Where is…",
@@ -132,8 +134,10 @@ def named_only_in_lists(
 ) -> frozenset[int]:
     """The chunks of ``chunk_ids`` holding the ``topic`` that name it only in sentences
     naming :data:`LIST_COUNTRIES` other countries or more: they come after the other
-    holding chunks. A country the topic names by its people ("Chinese") is no other
-    country where the sentence also writes its name ("In China, the Chinese …"). Read
+    holding chunks. A sentence that holds the topic but not as a country
+    ("Xinjiang") is no list; a country the topic names by its people ("Chinese") is
+    no other country where the sentence also writes its name ("In China, the
+    Chinese …"). Read
     from the passages found, not from every passage holding the names, which a common
     name fills by the thousand in a large corpus."""
     spellings = topic.spellings
@@ -147,7 +151,7 @@ def named_only_in_lists(
                 runs = snapshot.names.countries(words).items()
                 own = {tuple(names) for run, names in runs if spellings.intersection(run)}
                 others = {tuple(names) for _, names in runs} - own
-                counts.append(len(others))
+                counts.append(len(others) if own else 0)
         if counts and min(counts) >= LIST_COUNTRIES:
             listing.add(chunk_id)
     return frozenset(listing)

@@ -76,3 +76,14 @@ def test_a_passage_that_names_the_country_only_in_a_list_comes_after_one_about_i
     # country, not two others besides the Kazakhs and the Kyrgyz
     party = topic_evidence("What did the Chinese Communist Party do in Xinjiang?", snapshot)
     assert party.holding and not named_only_in_lists(snapshot, party, party.holding)
+    # a topic that is no country ("Xinjiang") makes no sentence a list of others
+    xinjiang = topic_evidence("What does the report say about Xinjiang?", snapshot)
+    assert xinjiang.holding and not named_only_in_lists(snapshot, xinjiang, xinjiang.holding)
+
+
+def test_a_follow_up_to_a_topic_question_keeps_the_list_after_the_passages_about_it(retriever):
+    history = ["What does the report say about Russia?"]
+    passages = retriever.search("Which territories?", history, top_k=10).passages
+    answer = next(p.rank for p in passages if "Russian-occupied territories" in p.text)
+    listing = [p.rank for p in passages if "کوریای شمالی" in p.text]
+    assert answer <= 3 and all(rank > answer for rank in listing)
