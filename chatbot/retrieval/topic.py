@@ -137,9 +137,8 @@ def named_only_in_lists(
     holding chunks. A sentence that holds the topic but not as a country
     ("Xinjiang") is no list; a country the topic names by its people ("Chinese") is
     no other country where the sentence also writes its name ("In China, the
-    Chinese …"). Read
-    from the passages found, not from every passage holding the names, which a common
-    name fills by the thousand in a large corpus."""
+    Chinese …"). Read from the passages found, not from every passage holding the
+    names, which a common name fills by the thousand in a large corpus."""
     spellings = topic.spellings
     listing = set()
     wanted = sorted(topic.holding.intersection(chunk_ids))
