@@ -6,9 +6,9 @@ that is evidence beyond the cosine (:attr:`AbstentionRule.answer_type_lift
 <chatbot.retrieval.abstention.AbstentionRule.answer_type_lift>`). It matters most for
 an English question over a Dari article: cross-language cosines are close together,
 so its answer leads the article's other passages by little. When the question asks
-outright (:func:`asks_outright_for_number`) and the passage has none, that is evidence
-against it: "How many people visited Kabul last year?" finds a passage whose best
-sentence gives no figure.
+outright (:func:`asks_outright_for_number`) and the passage has none beyond the
+question's own (:func:`gives_number`), that is evidence against it: "How many people
+visited Kabul last year?" finds a passage whose best sentence gives no figure.
 
 Only the wording of questions counts. Words that also start clauses in statements
 ("when", and Dari "چند", which is also "a few") count only in a question: a text that
@@ -52,8 +52,10 @@ def asks_outright_for_number(question: str) -> bool:
     return ends_with_question_mark(question) and asks_for_number(question)
 
 
-def holds_number(text: str) -> bool:
-    """True when ``text`` has a figure, in Latin or Persian digits: the test that
-    lexical matching uses for a question's numbers (:class:`LexicalEvidence
-    <chatbot.retrieval.retriever.LexicalEvidence>`)."""
-    return any(word.isdigit() for word in tokenize(text))
+def gives_number(text: str, question: str) -> bool:
+    """True when ``text`` has a figure, in Latin or Persian digits, that ``question``
+    does not give itself. A figure the question names is no answer to it: "How many
+    pages does the 2025 report have?" is not answered by a sentence on the 2025 report,
+    and "How much did victims grow in 2024?" not by one that only names 2024."""
+    own = {word for word in tokenize(question) if word.isdigit()}
+    return any(word.isdigit() and word not in own for word in tokenize(text))

@@ -54,7 +54,7 @@ from chatbot.index.lexical import Matches
 from chatbot.index.snapshot import current_snapshot_name
 from chatbot.index.store import ArticleRecord, ChunkRecord
 from chatbot.retrieval.abstention import AbstentionRule, QuestionEvidence, best_passages
-from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_number, holds_number
+from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_number, gives_number
 from chatbot.retrieval.asked_facts import asked_facts, speaks_of
 from chatbot.retrieval.attribution import speakers
 from chatbot.retrieval.conversation import continues_previous_answer, search_text
@@ -436,9 +436,10 @@ class Retriever:
         snapshot: IndexSnapshot, judged: dict[str, list[Candidate]], question: str
     ) -> tuple[frozenset[int], frozenset[int]]:
         """Of the passages the abstention rule judges: those whose best sentence (the
-        whole chunk where sentences are not scored) has a figure, when the question
-        asks for a number; and those that do not speak of the fact of someone's life or
-        of a place it asks for, if any (:mod:`chatbot.retrieval.asked_facts`)."""
+        whole chunk where sentences are not scored) has a figure the question does not
+        give itself, when it asks for a number; and those that do not speak of the fact
+        of someone's life or of a place it asks for, if any
+        (:mod:`chatbot.retrieval.asked_facts`)."""
         wants_number, facts = asks_for_number(question), asked_facts(question)
         if not wants_number and not facts:
             return frozenset(), frozenset()
@@ -450,7 +451,8 @@ class Retriever:
             if chunk is None:
                 continue
             start, end = best.best_sentence or (chunk.start, chunk.end)
-            if wants_number and holds_number(chunk.text[start - chunk.start : end - chunk.start]):
+            sentence = chunk.text[start - chunk.start : end - chunk.start]
+            if wants_number and gives_number(sentence, question):
                 giving.add(best.chunk_id)
             if facts and not speaks_of(chunk.text, facts):
                 lacking.add(best.chunk_id)
