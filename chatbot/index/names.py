@@ -26,13 +26,7 @@ from collections.abc import Collection, Iterable
 
 from chatbot.index.lexical import LexicalIndex
 from chatbot.index.store import MetadataStore
-from chatbot.text.countries import (
-    Name,
-    countries_by_words,
-    country_names,
-    dari_spellings,
-    people_words,
-)
+from chatbot.text.countries import countries_by_words, dari_spellings, people_words
 from chatbot.text.names import capitalised_words, written_as_name
 from chatbot.text.skeleton import skeleton, skeletons
 from chatbot.text.tokens import tokenize
@@ -56,29 +50,8 @@ class NameIndex:
         self._by_skeleton: dict[str, list[tuple[str, str]]] = {}
         for word, key in skeletons(sorted(lexical.vocabulary())).items():
             self._by_skeleton.setdefault(key.consonants, []).append((word, key.script))
-        names = country_names()
-        self._afghan_spellings = {
-            variant: name
-            for name in names
-            if len(name) == 1
-            for variant in dari_spellings(name[0])
-            if lexical.holds(variant) and (variant,) not in names
-        }
-        """Indexed Dari words a vowel letter from a one-word country name as CLDR writes
-        it (:func:`dari_spellings`: "فلیپین" for "فیلیپین"): a question may spell the
-        name as the articles do."""
         self._is_name: dict[str, bool] = {}
         self._lock = threading.Lock()
-
-    def countries(self, words: list[str]) -> dict[Name, list[Name]]:
-        """:func:`~chatbot.text.countries.countries_by_words`, with the Dari names
-        written as the articles write them ("فلیپین") as well as CLDR's."""
-        runs = countries_by_words(words)
-        for word in words:
-            name = self._afghan_spellings.get(word)
-            if name is not None and not any(word in run for run in runs):
-                runs[(word,)] = list(country_names()[name])
-        return runs
 
     def in_other_script(self, question: str, leaving_out: Collection[str] = ()) -> list[str]:
         """The indexed words that write a name of ``question`` in the other script,
@@ -115,7 +88,7 @@ class NameIndex:
                 for indexed, script in spelled_alike
                 if script == "arabic" or self.is_name(indexed)
             ]
-        for run, names in self.countries(words).items():
+        for run, names in countries_by_words(words).items():
             alike = []
             for name in names:
                 for word in name:

@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 
 from chatbot.index import IndexSnapshot
 from chatbot.retrieval.question import as_written
-from chatbot.text.countries import people_words
+from chatbot.text.countries import countries_by_words, people_words
 from chatbot.text.skeleton import skeleton
 from chatbot.text.tokens import tokenize
 
@@ -47,7 +47,7 @@ def absent_countries(
     ``first_passages`` is called only when the index holds none of some country's
     names."""
     words = tokenize(question)
-    runs = snapshot.names.countries(words)
+    runs = countries_by_words(words)
     if not runs:
         return ()
     lexical = snapshot.lexical

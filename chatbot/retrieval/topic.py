@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from chatbot.chunks.sentences import sentence_spans
 from chatbot.index import IndexSnapshot
 from chatbot.retrieval.question import as_written
-from chatbot.text.countries import people_words
+from chatbot.text.countries import countries_by_words, people_words
 from chatbot.text.names import capitalised_words
 from chatbot.text.normalize import normalize_for_matching
 from chatbot.text.tokens import STOPWORDS, tokenize
@@ -110,7 +110,7 @@ def topic_evidence(question: str, snapshot: IndexSnapshot) -> TopicEvidence | No
         return None
     lexical, names = snapshot.lexical, snapshot.names
     forms = names.in_other_script_by_word(question)
-    for run in names.countries(tokenize(question)):  # its people's too: "Cuban"
+    for run in countries_by_words(tokenize(question)):  # its people's too: "Cuban"
         people = [word for word in people_words(run) if lexical.holds(word)]
         for word in run:
             forms[word] = forms.get(word, []) + people
@@ -147,7 +147,7 @@ def named_only_in_lists(
         for start, end in sentence_spans(chunk.text):
             words = tokenize(chunk.text[start:end])
             if spellings.intersection(words):
-                runs = snapshot.names.countries(words).items()
+                runs = countries_by_words(words).items()
                 own = {tuple(names) for run, names in runs if spellings.intersection(run)}
                 others = {tuple(names) for _, names in runs} - own
                 counts.append(len(others) if own else 0)

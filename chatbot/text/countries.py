@@ -186,14 +186,17 @@ def countries_by_words(words: list[str]) -> dict[Name, list[Name]]:
 @functools.cache
 def _spans() -> tuple[dict[Name, tuple[Name, ...]], int]:
     """Each run of words that names a country, with the country names it stands for: a
-    name itself, or a name with its last word made its people's (:func:`people_words`:
-    ("north", "korean")) where that is not another country's name; and the longest
-    run."""
+    name itself; a name with its last word made its people's (:func:`people_words`:
+    ("north", "korean")); a one-word Dari name a vowel letter from CLDR's
+    (:func:`dari_spellings`: "تاجیکستان", as Afghans write Tajikistan, for CLDR's
+    "تاجکستان"), each where it is not another country's name; and the longest run."""
     names = country_names()
     spans: dict[Name, set[Name]] = {name: {name} for name in names}
     for name in names:
-        for word in people_words(name):
-            form = (*name[:-1], word)
+        forms = [(*name[:-1], word) for word in people_words(name)]
+        if len(name) == 1:
+            forms += [(variant,) for variant in dari_spellings(name[0])]
+        for form in forms:
             if form not in names:
                 spans.setdefault(form, set()).add(name)
     return {span: tuple(sorted(found)) for span, found in spans.items()}, max(map(len, spans))

@@ -86,6 +86,18 @@ def test_people_words_follow_each_script_s_endings():
     assert "pak" not in people_words(("pakistan",)) and "paks" not in people_words(("pakistan",))
 
 
+def test_a_dari_name_a_vowel_letter_from_cldr_s_is_the_country():
+    # as Afghans write them: CLDR has "فیلیپین", "اریتریا", "تاجکستان"
+    assert countries_by_words(["فلیپین", "ایریتریا", "تاجیکستان"]) == {
+        ("فلیپین",): [("philippines",)],
+        ("ایریتریا",): [("eritrea",)],
+        ("تاجیکستان",): [("tajikistan",)],
+    }
+    # but not a common word near a short name ("بیرونی", "external"; Brunei: "برونی")
+    # or of the same skeleton ("حکمرانی", "governance": Cameroon)
+    assert countries_by_words(["بیرونی", "حکمرانی", "برنده"]) == {}
+
+
 def test_dari_spellings_differ_by_a_vowel_letter_and_short_names_have_none():
     assert "ایریتریا" in dari_spellings("اریتریا")
     assert "فلیپین" in dari_spellings("فیلیپین")
