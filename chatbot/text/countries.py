@@ -18,7 +18,9 @@ word for its people or the adjective, which CLDR does not give: news writes
 "Russian-led forces", "ethnic Kazakhs", "اوکراینی‌ها", far more often than the country.
 They are made by the regular endings of each language (:func:`people_words`):
 "Cuban", "Iranian", "Chinese", "Afghans", "روسی", "کیوبایی", "قزاق‌ها"; irregular ones
-("French", "Filipino") are not.
+("French", "Filipino") are not. A Dari name of one word also counts written a vowel
+letter from CLDR's (:func:`dari_spellings`), as the Afghan press writes many:
+"تاجیکستان" for "تاجکستان", "فلیپین" for "فیلیپین".
 """
 
 import functools
@@ -148,7 +150,8 @@ def dari_spellings(name_word: str) -> list[str]:
     fewer, or a final ه written ا. CLDR's spelling and the Afghan press's differ in
     such letters ("اریتریا", "ایریتریا"; "سوریه", "سوریا"), and a name with fewer
     than four consonants has no skeleton to match them by (:mod:`chatbot.text.skeleton`).
-    Most variants do not exist; the caller keeps those found in its text."""
+    Most variants are no word at all; none of those in FLORES-200's, TICO-19's and the
+    seeds' Dari text is another word ("دانمارک", "سنگاپور", "کلمبیا" and the like)."""
     if len(name_word) < _SHORTEST_VARIED or name_word.isascii():
         return []
     variants = [
