@@ -17,6 +17,12 @@ def test_a_question_about_a_country_no_article_names_is_not_answered(retriever):
     assert not venezuela.answered and venezuela.not_mentioned == ("ونزوئلا",)
 
 
+def test_a_country_spelled_as_afghans_write_it_is_a_country_the_articles_lack(retriever):
+    # "تاجیکستان", where CLDR writes "تاجکستان"; the seeds never name Tajikistan
+    question = "گزارش دربارهٔ قاچاق انسان در تاجیکستان چه می‌گوید؟"
+    assert absent_countries(question, retriever._loaded, lambda: []) == ("تاجیکستان",)
+
+
 def test_countries_the_articles_name_in_either_language_are_no_obstacle(retriever):
     snapshot = retriever._loaded
     for question in [
