@@ -17,6 +17,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The articles do not mention {names}.",
         "prs": "مقاله‌ها به {names} اشاره نکرده‌اند.",
     },
+    "lead_not_mentioned": {
+        "en": "The articles do not mention {names}. These passages may still answer the "
+        "rest of your question:",
+        "prs": "مقاله‌ها به {names} اشاره نکرده‌اند. این بخش‌ها شاید به بقیهٔ پرسش شما پاسخ دهند:",
+    },
     "no_articles": {
         "en": "No articles are indexed yet, so there is nothing to search. Add .txt, .md, "
         ".html or .pdf files to the articles folder and run {command}, then ask again.",

@@ -27,11 +27,14 @@ INDEX_COMMAND = "`chatbot index`"
 def lead_key(result: RetrievalResult, can_upload: bool = False) -> str:
     """The message above the passages: they answer the question, or they may not; or,
     with no passages at all, the index has no articles and the message says how to add
-    some (``can_upload``: in the web chat's Articles tab too)."""
+    some (``can_upload``: in the web chat's Articles tab too). Names the question asks
+    about that no article mentions are said either way: a question about a country no
+    passage names may still be answered (:mod:`chatbot.retrieval.country_mentions`),
+    and its passages then speak of the rest of it, not of that country."""
     if not result.passages:
         return "no_articles_upload" if can_upload else "no_articles"
     if result.answered:
-        return "lead"
+        return "lead_not_mentioned" if result.not_mentioned else "lead"
     return "not_mentioned" if result.not_mentioned else "no_answer"
 
 

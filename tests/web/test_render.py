@@ -3,6 +3,7 @@
 import pytest
 
 from chatbot.answer.messages import message
+from chatbot.answer.text import format_result
 from chatbot.articles.reader import SkippedFile
 from chatbot.chunks import ChunkingSettings
 from chatbot.index.builder import IndexReport
@@ -106,6 +107,19 @@ def test_names_no_article_holds_are_named_in_the_question_s_language():
     english = RetrievalResult("q?", "en", False, [_passage()], not_mentioned=names)
     html = render_answer(english, {}.get)
     assert 'The articles do not mention <bdi dir="auto">Lionel Messi, GDP</bdi>.' in html
+
+
+def test_an_answer_that_leaves_out_a_country_the_question_names_says_so():
+    # a question about a country no passage names may still be answered on the rest
+    result = RetrievalResult("q?", "en", True, [_passage()], not_mentioned=("Tajikistan",))
+    html = render_answer(result, {}.get)
+    assert (
+        '<p class="qa-lead">The articles do not mention <bdi dir="auto">Tajikistan</bdi>.' in html
+    )
+    assert "<details" not in html and message("lead", "en") not in html
+    assert format_result(result).startswith(
+        "The articles do not mention Tajikistan. These passages may still answer"
+    )
 
 
 def test_question_and_error_carry_their_direction():
