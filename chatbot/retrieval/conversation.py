@@ -16,7 +16,8 @@ answer came from (:attr:`chatbot.retrieval.retriever.RetrievalSettings.previous_
 Whether the joined search *answers* it is judged with one more check
 (:meth:`chatbot.retrieval.abstention.AbstentionRule.follow_up_fits`): "Is this a
 good recipe for pancakes?" after a question on trafficking finds trafficking
-passages only because of the earlier turn.
+passages only because of the earlier turn. A follow-up with no words of its own
+(:func:`has_own_words`: "And what else?") has nothing to check.
 """
 
 from collections.abc import Sequence
@@ -73,6 +74,18 @@ def needs_context(question: str) -> bool:
     if (normalized + " ").startswith(_OPENERS_NORMALIZED):
         return len(words) <= SHORT_QUESTION_WORDS or refers_back
     return len(words) <= SHORT_QUESTION_WORDS and refers_back
+
+
+POINTING_WORDS = frozenset({"else", "other", "others", "more", "دیگر", "دیگری", "بیشتر"})
+"""Words that only point back to the topic so far ("And what else?", "و دیگر چه؟"):
+a follow-up of them alone brings no words of its own."""
+
+
+def has_own_words(question: str) -> bool:
+    """Whether ``question`` has words besides function words and
+    :data:`POINTING_WORDS`: a follow-up without any ("And what else?") cannot bring
+    a new topic along."""
+    return any(word not in POINTING_WORDS for word in tokenize(question))
 
 
 def continues_previous_answer(question: str) -> bool:

@@ -57,7 +57,11 @@ from chatbot.retrieval.abstention import AbstentionRule, QuestionEvidence, best_
 from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_number, gives_number
 from chatbot.retrieval.asked_facts import asked_facts, speaks_of
 from chatbot.retrieval.attribution import speakers
-from chatbot.retrieval.conversation import continues_previous_answer, search_text
+from chatbot.retrieval.conversation import (
+    continues_previous_answer,
+    has_own_words,
+    search_text,
+)
 from chatbot.retrieval.country_mentions import PASSAGES_READ, absent_countries
 from chatbot.retrieval.question import earlier_questions, tidy_question
 from chatbot.retrieval.recent_answers import RecentAnswers
@@ -340,7 +344,8 @@ class Retriever:
         )
         # Whether it is answered is judged on the question with its context (on its
         # own, "and in which year?" is as generic as a question gets), and a
-        # follow-up's own words must fit the passages that judgment rests on. A
+        # follow-up's own words, if it has any ("And what else?" has none), must fit
+        # the passages that judgment rests on. A
         # country no passage names lowers the relevance
         # (chatbot.retrieval.country_mentions): the first passages found are read for
         # other spellings of it.
@@ -421,7 +426,7 @@ class Retriever:
             translated=translated,
         )
         answered = rule.answered(judged, asked)
-        if named is None and len(vectors) > 1:
+        if named is None and len(vectors) > 1 and has_own_words(question):
             answered = answered and rule.follow_up_fits(judged, vectors[-1], snapshot.background)
         return answered
 

@@ -5,6 +5,7 @@ import pytest
 from chatbot.retrieval.conversation import (
     CONTEXT_FOLLOW_UPS,
     continues_previous_answer,
+    has_own_words,
     needs_context,
     search_text,
 )
@@ -90,3 +91,18 @@ def test_without_a_standalone_question_the_conversation_starts_at_its_first_turn
 )
 def test_only_a_follow_up_of_a_few_words_continues_the_previous_answer(question, continues):
     assert continues_previous_answer(question) is continues
+
+
+@pytest.mark.parametrize(
+    ("question", "own"),
+    [
+        ("And what else?", False),
+        ("و دیگر چه؟", False),
+        ("And who else?", False),
+        ("What about the weather there?", True),
+        ("And what else did he say?", True),
+        ("What other countries?", True),
+    ],
+)
+def test_a_follow_up_that_only_points_back_has_no_words_of_its_own(question, own):
+    assert has_own_words(question) is own
