@@ -76,9 +76,11 @@ def needs_context(question: str) -> bool:
     return len(words) <= SHORT_QUESTION_WORDS and refers_back
 
 
-POINTING_WORDS = frozenset({"else", "other", "others", "more", "دیگر", "دیگری", "بیشتر"})
+POINTING_WORDS = frozenset({"else", "other", "others", "دیگر", "دیگری", "بیشتر"})
 """Words that only point back to the topic so far ("And what else?", "و دیگر چه؟"):
-a follow-up of them alone brings no words of its own."""
+a follow-up of them alone brings no words of its own. ("more" is a function word
+already.) They stay words for BM25 and the word vectors: making them function words
+there would change every index."""
 
 
 def has_own_words(question: str) -> bool:
