@@ -5,7 +5,8 @@ forced labour?" can, and must not drag the previous topic along. A question
 needs the conversation when it leans on it: it refers back with a pronoun ("it",
 "they", "آن", "آنها"; not the "there" of "are there …?") and is short, or it opens
 with a connective ("and", "what about", "و") and is short or refers back, or it has
-at most one word besides function words ("Which minorities?", "Which ones?", "Why?").
+at most one word besides function words ("Which minorities?", "Which ones?", "Why?"),
+or it only asks to go on ("Tell me more.", "ادامه بده").
 A long question names its own topic, connective or not: "And how did traffickers use
 the internet during the pandemic?" after a question on Cuba is searched on its own.
 Then the conversation since the last question that stood on its own is prepended to
@@ -17,9 +18,10 @@ Whether the joined search *answers* it is judged with one more check
 (:meth:`chatbot.retrieval.abstention.AbstentionRule.follow_up_fits`): "Is this a
 good recipe for pancakes?" after a question on trafficking finds trafficking
 passages only because of the earlier turn. A follow-up with no words of its own
-(:func:`has_own_words`: "And what else?") has nothing to check.
+(:func:`has_own_words`: "And what else?", "Tell me more.") has nothing to check.
 """
 
+import re
 from collections.abc import Sequence
 
 from chatbot.text.normalize import normalize_for_matching
@@ -65,11 +67,17 @@ def _refers_back(words: list[str], position: int) -> bool:
     return not _EXISTENTIAL.intersection(neighbours)
 
 
+_EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
+"""Punctuation around a word ("about it.", "(them)"); an apostrophe inside stays
+("it's")."""
+
+
 def needs_context(question: str) -> bool:
-    if len(tokenize(question)) <= ELLIPTICAL_WORDS:
+    tokens = tokenize(question)
+    if len(tokens) <= ELLIPTICAL_WORDS or not _own_words(tokens):
         return True
     normalized = normalize_for_matching(question)
-    words = normalized.replace("?", " ").replace("؟", " ").split()
+    words = [_EDGE_PUNCTUATION.sub("", word) for word in normalized.split()]
     refers_back = any(_refers_back(words, i) for i in range(len(words)))
     if (normalized + " ").startswith(_OPENERS_NORMALIZED):
         return len(words) <= SHORT_QUESTION_WORDS or refers_back
@@ -81,13 +89,28 @@ POINTING_WORDS = frozenset({"else", "other", "others", "دیگر", "دیگری",
 a follow-up of them alone brings no words of its own. ("more" is a function word
 already.) They stay words for BM25 and the word vectors: making them function words
 there would change every index."""
+GOING_ON_WORDS = frozenset(
+    normalize_for_matching(word)
+    for word in """tell me us please go continue explain elaborate expand give show
+    detail details further anything something
+    بگو بگویید بگوئید بده بدهید توضیح ادامه جزئیات لطفا لطفاً معلومات""".split()
+)
+"""Words that only ask to go on ("Tell me more.", "Please go on.", "بیشتر توضیح
+بده"): a question of these and :data:`POINTING_WORDS` alone is a follow-up, with no
+words of its own. Like those, they stay words everywhere else: "Tell me about Cuba"
+keeps "cuba" and stands on its own."""
+_NO_TOPIC_WORDS = POINTING_WORDS | GOING_ON_WORDS
+
+
+def _own_words(tokens: Sequence[str]) -> list[str]:
+    return [token for token in tokens if token not in _NO_TOPIC_WORDS]
 
 
 def has_own_words(question: str) -> bool:
-    """Whether ``question`` has words besides function words and
-    :data:`POINTING_WORDS`: a follow-up without any ("And what else?") cannot bring
-    a new topic along."""
-    return any(word not in POINTING_WORDS for word in tokenize(question))
+    """Whether ``question`` has words besides function words, :data:`POINTING_WORDS`
+    and :data:`GOING_ON_WORDS`: a follow-up without any ("And what else?", "Tell me
+    more.") cannot bring a new topic along."""
+    return bool(_own_words(tokenize(question)))
 
 
 def continues_previous_answer(question: str) -> bool:

@@ -29,6 +29,13 @@ TOPIC = "How many people are held in prison camps in North Korea?"
         "Which ones?",
         "Why?",
         "چرا؟",
+        # only asks to go on
+        "Tell me more.",
+        "Can you tell me more, please?",
+        "بیشتر توضیح بده",
+        "ادامه بده",
+        # refers back before a full stop
+        "What did the report say about it.",
     ],
 )
 def test_follow_ups_need_the_conversation(question):
@@ -47,6 +54,8 @@ def test_follow_ups_need_the_conversation(question):
         "و گزارش در مورد طالبان و کودکان در افغانستان چه می‌گوید؟",
         # short, but two words of its own
         "How do vaccines work?",
+        # asks to go on, about a topic of its own
+        "Tell me more about the Olympic Games in Paris",
     ],
 )
 def test_questions_that_stand_on_their_own_do_not(question):
@@ -99,6 +108,9 @@ def test_only_a_follow_up_of_a_few_words_continues_the_previous_answer(question,
         ("And what else?", False),
         ("و دیگر چه؟", False),
         ("And who else?", False),
+        ("Tell me more.", False),
+        ("لطفاً جزئیات بیشتر بگویید", False),
+        ("Tell me about Cuba", True),
         ("What about the weather there?", True),
         ("And what else did he say?", True),
         ("What other countries?", True),

@@ -187,12 +187,13 @@ def test_an_unrelated_question_that_looks_like_a_follow_up_is_not_answered(
     assert not retriever.search(question, [earlier]).answered
 
 
-def test_a_follow_up_that_only_points_back_is_answered_from_the_topic(retriever):
+@pytest.mark.parametrize("question", ["And what else?", "Tell me more.", "بیشتر توضیح بده"])
+def test_a_follow_up_that_only_points_back_is_answered_from_the_topic(retriever, question):
     """ "And what else?" has no words of its own to hold against the passage; checked
     as a new question in disguise, it was left unanswered with the right passage
-    first."""
+    first. "Tell me more." was searched on its own."""
     earlier = "What do Russian-led forces force Ukrainians to do?"
-    result = top(retriever, "And what else?", [earlier])
+    result = top(retriever, question, [earlier])
     assert result.answered
     assert found(result, EN_2025, "clear rubble and dispose of corpses")
 
