@@ -88,7 +88,12 @@ from chatbot.index.snapshot import (  # noqa: E402
     snapshot_number,
 )
 from chatbot.index.store import MetadataStore, NewArticle, NewChunk, NewSentence  # noqa: E402
-from chatbot.index.vectors import LanguageVectors, VectorIndex, chosen_kind  # noqa: E402
+from chatbot.index.vectors import (  # noqa: E402
+    SENTENCES,
+    LanguageVectors,
+    VectorIndex,
+    chosen_kind,
+)
 from chatbot.index.words import (  # noqa: E402
     build_word_vectors,
     read_word_vectors,
@@ -1090,6 +1095,14 @@ def build_big_index(
             index = VectorIndex.build(real.dimension, ids, matrix, kind)
             LanguageVectors(real.dimension, {language: index}).save(snapshot)
             del index
+            store = open_store(folder, read_only=False)
+            try:
+                ids, matrix = store.all_sentence_vectors(1, language, real.dimension)
+            finally:
+                store.close()
+            index = VectorIndex.build(real.dimension, ids, matrix, kind, compact=True)
+            LanguageVectors(real.dimension, {language: index}, SENTENCES).save(snapshot)
+            del index, matrix
         lexical.save(snapshot)
         previous = folder / SNAPSHOTS_DIR / snapshots[kinds[0]] if snapshots else None
         write_background(snapshot, real, previous)  # embedded once, then copied
@@ -1301,8 +1314,8 @@ def measure_index_types(
     default_nprobe = vectors_module.IVF_NPROBE
     snapshots = built.folder / SNAPSHOTS_DIR
     for language, count in built.per_language.items():
-        file = LanguageVectors.FILE_PATTERN.format(language=language)
-        flat = VectorIndex.load(snapshots / built.snapshots["flat"] / file)
+        chunk_vectors = LanguageVectors(0)
+        flat = VectorIndex.load(chunk_vectors.path(snapshots / built.snapshots["flat"], language))
         exact, flat_s = faiss_search(flat, queries, depth)
         threads = faiss.omp_get_max_threads()
         faiss.omp_set_num_threads(1)
@@ -1315,7 +1328,12 @@ def measure_index_types(
             "vectors": count,
             "flat_ms_p50": round(percentile(flat_s, 50) * 1000, 3),
             "flat_one_thread_ms_p50": round(percentile(flat_one_thread_s, 50) * 1000, 3),
-            "sweep": nprobe_sweep(snapshots / built.snapshots["ivf"] / file, queries, exact, depth),
+            "sweep": nprobe_sweep(
+                chunk_vectors.path(snapshots / built.snapshots["ivf"], language),
+                queries,
+                exact,
+                depth,
+            ),
         }
     at_default = [
         next(s for s in v["sweep"] if s["nprobe"] == default_nprobe)

@@ -52,13 +52,14 @@ from chatbot.index.snapshot import (
 )
 from chatbot.index.store import (
     STORE_FILE,
+    AppliedUpdate,
     ArticleRecord,
     MetadataStore,
     NewArticle,
     NewChunk,
     NewSentence,
 )
-from chatbot.index.vectors import LanguageVectors, VectorIndex, chosen_kind
+from chatbot.index.vectors import CHUNKS, SENTENCES, LanguageVectors, VectorIndex, chosen_kind
 from chatbot.index.words import publish_word_vectors
 from chatbot.text.articles import Article, prepare_article
 from chatbot.text.cleaning import repeated_lines, short_lines
@@ -195,7 +196,12 @@ class _Run:
                 plan.report.chunking_change = (previous, self.chunking)
             for article in plan.touched:
                 store.update_stat(live, article.path, article.size, article.mtime_ns)
-            if live_name and not anew and not plan.report.modified:
+            if (
+                live_name
+                and not anew
+                and not plan.report.modified
+                and not self._lacks_sentence_indexes(store, live, live_name)
+            ):
                 plan.report.snapshot = live_name
                 return plan.report
             stale = sorted(a.path for a in store.articles(live)) if anew else plan.stale_paths
@@ -203,6 +209,14 @@ class _Run:
             return plan.report
         finally:
             store.close()
+
+    def _lacks_sentence_indexes(self, store: MetadataStore, live: int, live_name: str) -> bool:
+        """Whether the live snapshot was written before sentence vectors had FAISS
+        indexes of their own: the next run then writes a snapshot with them, even with
+        no article changed."""
+        folder = self.index_dir / SNAPSHOTS_DIR / live_name
+        kept = LanguageVectors.load(folder, self.embedder.dimension, SENTENCES)
+        return not kept.languages() and bool(store.live_sentence_counts(live))
 
     def _live_name(self, rebuild: bool) -> str | None:
         """The live snapshot's name; with ``rebuild``, None when ``CURRENT`` is damaged:
@@ -341,36 +355,76 @@ class _Run:
         plan.report.vectors = len(embedded)
 
         number = live + 1
-        removed_ids, added_ids = store.apply(
+        update = store.apply(
             number, stale, new_articles, embedded[: len(chunk_texts)], embedded[len(chunk_texts) :]
         )
-        vectors = (
-            LanguageVectors.load(
-                self.index_dir / SNAPSHOTS_DIR / base_name, self.embedder.dimension
-            )
-            if base_name
-            else LanguageVectors(self.embedder.dimension)
+        base = self.index_dir / SNAPSHOTS_DIR / base_name if base_name else None
+        vectors = self._vectors(store, number, base, CHUNKS, embedded[: len(chunk_texts)], update)
+        sentences = self._vectors(
+            store, number, base, SENTENCES, embedded[len(chunk_texts) :], update
         )
-        vectors.remove(removed_ids)
-        added: list[tuple[str, np.ndarray]] = []
-        row = 0
-        for language, ids in added_ids:
-            added.append((language, embedded[row : row + len(ids)]))
-            vectors.add(language, ids, added[-1][1])
-            row += len(ids)
-        for language in vectors.languages():
-            kind = chosen_kind(len(vectors[language]))
-            if kind != vectors[language].kind or vectors[language].outgrown:
-                ids, matrix = store.all_chunk_vectors(number, language, self.embedder.dimension)
-                vectors[language] = VectorIndex.build(self.embedder.dimension, ids, matrix, kind)
         lexical = self._lexical(store, number, base_name)
-        sums = self._language_sums(store, number, base_name, removed_ids, added)
-        plan.report.snapshot = self._publish(number, vectors, lexical, sums)
+        sums = self._language_sums(store, number, base_name, update, embedded[: len(chunk_texts)])
+        plan.report.snapshot = self._publish(number, [vectors, sentences], lexical, sums)
         remove_stale_snapshots(self.index_dir)
         store.collect_garbage(number - KEEP_PREVIOUS)
 
+    def _vectors(
+        self,
+        store: MetadataStore,
+        number: int,
+        base: Path | None,
+        units: str,
+        embedded: np.ndarray,
+        update: AppliedUpdate,
+    ) -> LanguageVectors:
+        """Snapshot ``number``'s FAISS indexes of ``units`` (:data:`CHUNKS` or
+        :data:`SENTENCES`): the ``base`` snapshot's with the ``update`` applied,
+        ``embedded`` holding the added units' vectors in order. A language's index is
+        built from the store instead when it should change kind or has outgrown its
+        cells, and every one when the base snapshot was written before sentence
+        indexes were kept."""
+        dimension = self.embedder.dimension
+        chunks = units == CHUNKS
+        vectors = (
+            LanguageVectors.load(base, dimension, units)
+            if base
+            else LanguageVectors(dimension, units=units)
+        )
+        if base and not chunks and not vectors.languages():
+            languages = store.live_sentence_counts(number)
+            for language in languages:
+                vectors[language] = self._built(store, number, units, language)
+            return vectors
+        vectors.remove(update.removed_chunks if chunks else update.removed_sentences)
+        row = 0
+        for language, ids in update.added_chunks if chunks else update.added_sentences:
+            vectors.add(language, ids, embedded[row : row + len(ids)])
+            row += len(ids)
+        for language in vectors.languages():
+            index = vectors[language]
+            if chosen_kind(len(index)) != index.kind or index.outgrown:
+                vectors[language] = self._built(store, number, units, language)
+        return vectors
+
+    def _built(self, store: MetadataStore, number: int, units: str, language: str) -> VectorIndex:
+        """A new index of one language's ``units`` in snapshot ``number``, of the kind
+        its size calls for."""
+        dimension = self.embedder.dimension
+        ids, matrix = (
+            store.all_chunk_vectors(number, language, dimension)
+            if units == CHUNKS
+            else store.all_sentence_vectors(number, language, dimension)
+        )
+        kind = chosen_kind(len(ids))
+        return VectorIndex.build(dimension, ids, matrix, kind, compact=units == SENTENCES)
+
     def _publish(
-        self, number: int, vectors: LanguageVectors, lexical: LexicalIndex, sums: LanguageSums
+        self,
+        number: int,
+        vectors: list[LanguageVectors],
+        lexical: LexicalIndex,
+        sums: LanguageSums,
     ) -> str:
         """Write snapshot ``number``'s files and make it live; returns its name. A write
         that fails (disk full, no permission) leaves the live snapshot as it was, and
@@ -378,7 +432,8 @@ class _Run:
         folder: Path | None = None
         try:
             name, folder = new_snapshot_folder(self.index_dir, number)
-            vectors.save(folder)
+            for units in vectors:
+                units.save(folder)
             lexical.save(folder)
             sums.save(folder)
             previous = self._same_embedder_snapshot()
@@ -404,19 +459,22 @@ class _Run:
         store: MetadataStore,
         number: int,
         base_name: str | None,
-        removed_ids: list[int],
-        added: list[tuple[str, np.ndarray]],
+        update: AppliedUpdate,
+        added: np.ndarray,
     ) -> LanguageSums:
-        """Snapshot ``number``'s vector sums: the previous snapshot's, less the removed
-        chunks, plus the ``added`` chunk vectors by language. Counted from the store
-        instead for a first build, a rebuild, or a previous snapshot that kept none."""
+        """Snapshot ``number``'s vector sums: the previous snapshot's, less the chunks
+        the ``update`` removed, plus those it ``added`` (their vectors, in order).
+        Counted from the store instead for a first build, a rebuild, or a previous
+        snapshot that kept none."""
         dimension = self.embedder.dimension
         sums = LanguageSums.read(self.index_dir / SNAPSHOTS_DIR / base_name) if base_name else None
         if sums is None:
             return store.language_sums(dimension, number)
-        sums.subtract(store.language_sums(dimension, chunk_ids=removed_ids))
-        for language, vectors in added:
-            sums.add(language, vectors)
+        sums.subtract(store.language_sums(dimension, chunk_ids=update.removed_chunks))
+        row = 0
+        for language, ids in update.added_chunks:
+            sums.add(language, added[row : row + len(ids)])
+            row += len(ids)
         return sums
 
     def _lexical(self, store: MetadataStore, number: int, base_name: str | None) -> LexicalIndex:

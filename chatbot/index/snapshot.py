@@ -6,7 +6,8 @@ Layout of the index folder::
       CURRENT              name of the live snapshot (replaced atomically)
       metadata.sqlite      articles, chunks, sentences and their vectors, versioned
                            by snapshot number (see chatbot.index.store)
-      snapshots/NAME/      manifest.json, vectors-LANG.faiss (one per language),
+      snapshots/NAME/      manifest.json, vectors-LANG.faiss (chunk vectors, one per
+                           language), sentences-LANG.faiss (sentence vectors),
                            lexical/ (BM25), background.npy/.json (abstention baseline),
                            checksums.json (SHA-256 of every other file, checked on load)
       .lock                held while `chatbot index` runs
@@ -45,7 +46,7 @@ from chatbot.index.lexical import LEXICAL_DIR, LexicalIndex
 from chatbot.index.manifest import Manifest
 from chatbot.index.names import NameIndex
 from chatbot.index.store import STORE_FILE, MetadataStore
-from chatbot.index.vectors import LanguageVectors
+from chatbot.index.vectors import CHUNKS, SENTENCES, LanguageVectors
 from chatbot.index.words import WordVectors, read_word_vectors
 
 CURRENT_FILE = "CURRENT"
@@ -65,6 +66,10 @@ class IndexSnapshot:
     manifest: Manifest
     store: MetadataStore
     vectors: LanguageVectors
+    """The chunk vectors' FAISS indexes."""
+    sentences: LanguageVectors
+    """The sentence vectors' FAISS indexes; empty in a snapshot written before they
+    were kept (retrieval then finds candidates by chunk vectors alone)."""
     lexical: LexicalIndex
     background: Background
     names: NameIndex
@@ -150,14 +155,16 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
     folder = index_dir / SNAPSHOTS_DIR / name
     manifest = Manifest.read(folder)
     verify_checksums(folder)
-    vectors = LanguageVectors.load(folder, manifest.dimension)
-    for language in vectors.languages():
-        if vectors[language].dimension != manifest.dimension:
-            raise IndexCorruptError(
-                f"the {language} vectors in {folder} have dimension "
-                f"{vectors[language].dimension}, the manifest says {manifest.dimension}: "
-                f"{REBUILD_HINT}"
-            )
+    vectors = LanguageVectors.load(folder, manifest.dimension, CHUNKS)
+    sentences = LanguageVectors.load(folder, manifest.dimension, SENTENCES)
+    for units in (vectors, sentences):
+        for language in units.languages():
+            if units[language].dimension != manifest.dimension:
+                raise IndexCorruptError(
+                    f"{units.path(folder, language)} has vectors of dimension "
+                    f"{units[language].dimension}, the manifest says {manifest.dimension}: "
+                    f"{REBUILD_HINT}"
+                )
     lexical = LexicalIndex.load(folder)
     background = read_background(folder)
     words = read_word_vectors(folder)
@@ -165,6 +172,8 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
     number = snapshot_number(name)
     try:
         _check_counts(folder, store.live_chunk_counts(number), vectors, lexical)
+        if sentences.languages():  # else a snapshot from before they were kept
+            _check_vector_counts(folder, store.live_sentence_counts(number), sentences)
         # a snapshot written before the sums were kept has them counted now
         sums = LanguageSums.read(folder) or store.language_sums(manifest.dimension, number)
     except BaseException:
@@ -173,7 +182,7 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
     names = NameIndex(lexical, store)
     means = sums.means()
     return IndexSnapshot(
-        name, folder, manifest, store, vectors, lexical, background, names, means, words
+        name, folder, manifest, store, vectors, sentences, lexical, background, names, means, words
     )
 
 
@@ -182,19 +191,24 @@ def _check_counts(
 ) -> None:
     """Every chunk of the metadata store has its vector and its BM25 document: a file
     deleted or swapped by hand is refused rather than half-searched."""
-    for language, count in chunks.items():
-        if vectors.count(language) != count:
-            path = folder / LanguageVectors.FILE_PATTERN.format(language=language)
-            raise IndexCorruptError(
-                f"index file {path} holds {vectors.count(language)} vectors where the "
-                f"metadata store has {count} {language} chunks (missing or from another "
-                f"build): {REBUILD_HINT}"
-            )
+    _check_vector_counts(folder, chunks, vectors)
     if len(lexical) != sum(chunks.values()):
         raise IndexCorruptError(
             f"the lexical index in {folder / LEXICAL_DIR} holds {len(lexical)} chunks where "
             f"the metadata store has {sum(chunks.values())}: {REBUILD_HINT}"
         )
+
+
+def _check_vector_counts(folder: Path, counts: dict[str, int], vectors: LanguageVectors) -> None:
+    """Each language's index holds as many vectors as the metadata store has units
+    (``counts``, chunks or sentences) of that language."""
+    for language, count in counts.items():
+        if vectors.count(language) != count:
+            raise IndexCorruptError(
+                f"index file {vectors.path(folder, language)} holds {vectors.count(language)} "
+                f"vectors where the metadata store has {count} {language} {vectors.units} "
+                f"(missing or from another build): {REBUILD_HINT}"
+            )
 
 
 def _fsync_path(path: Path) -> None:

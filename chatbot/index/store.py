@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +74,19 @@ _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 _MEAN_BATCH = 4096
 """Chunk vectors read at a time by :meth:`MetadataStore.language_sums`."""
 _LIVE = "a.added_in <= :n AND (a.removed_in IS NULL OR a.removed_in > :n)"
+
+
+@dataclass
+class AppliedUpdate:
+    """The ids one :meth:`MetadataStore.apply` removed and added: the vector indexes
+    follow them."""
+
+    removed_chunks: list[int] = field(default_factory=list)
+    added_chunks: list[tuple[str, list[int]]] = field(default_factory=list)
+    """Per added article, in order: its language and new chunk ids."""
+    removed_sentences: list[int] = field(default_factory=list)
+    added_sentences: list[tuple[str, list[int]]] = field(default_factory=list)
+    """Per added article, in order: its language and new sentence ids."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +212,15 @@ class MetadataStore:
         )
         return dict(rows)
 
+    def live_sentence_counts(self, snapshot: int) -> dict[str, int]:
+        """Sentence vectors per article language in the snapshot."""
+        rows = self._query(
+            "SELECT a.language, COUNT(*) FROM sentences s JOIN chunks c ON s.chunk_id = c.id "
+            f"JOIN articles a ON c.article_id = a.id WHERE {_LIVE} GROUP BY a.language",
+            {"n": snapshot},
+        )
+        return dict(rows)
+
     def articles(self, snapshot: int) -> list[ArticleRecord]:
         rows = self._query(
             "SELECT a.id, a.path, a.title, a.language, a.content_hash, a.size, a.mtime_ns, "
@@ -286,7 +308,27 @@ class MetadataStore:
         )
         return [r[0] for r in rows], _matrix([r[1] for r in rows], dimension)
 
+    def all_sentence_vectors(self, snapshot: int, language: str, dimension: int):
+        """Ids and vectors of a language's sentences in the snapshot."""
+        rows = self._query(
+            "SELECT s.id, s.vector FROM sentences s JOIN chunks c ON s.chunk_id = c.id "
+            f"JOIN articles a ON c.article_id = a.id WHERE {_LIVE} AND a.language = :language "
+            "ORDER BY s.id",
+            {"n": snapshot, "language": language},
+        )
+        return [r[0] for r in rows], _matrix([r[1] for r in rows], dimension)
+
     # --- lookups by id (no snapshot filter: ids come from the snapshot's own files) ---
+    def sentence_chunks(self, sentence_ids: Sequence[int]) -> set[int]:
+        """The chunks the sentences ``sentence_ids`` are in."""
+        ids = [int(i) for i in sentence_ids]
+        if not ids:
+            return set()
+        rows = self._query(
+            f"SELECT DISTINCT chunk_id FROM sentences WHERE id IN ({_marks(ids)})", ids
+        )
+        return {row[0] for row in rows}
+
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRecord]:
         if not chunk_ids:
             return {}
@@ -354,16 +396,14 @@ class MetadataStore:
         added: Sequence[NewArticle],
         chunk_vectors: np.ndarray,
         sentence_vectors: np.ndarray,
-    ) -> tuple[list[int], list[tuple[str, list[int]]]]:
+    ) -> "AppliedUpdate":
         """Write one update as snapshot ``new_snapshot`` in a single transaction.
 
         ``chunk_vectors`` has one row per chunk of ``added`` in order, and
-        ``sentence_vectors`` one per sentence. Returns the removed articles' chunk ids
-        and, per added article, its language and new chunk ids.
+        ``sentence_vectors`` one per sentence. Returns the ids removed and added.
         """
         live = {"n": new_snapshot - 1}
-        removed_chunks: list[int] = []
-        added_chunks: list[tuple[str, list[int]]] = []
+        update = AppliedUpdate()
         now = time.time()
         with self._db:
             for path in removed_paths:
@@ -372,12 +412,13 @@ class MetadataStore:
                     {**live, "path": path},
                 ).fetchall()
                 for (article_id,) in rows:
-                    removed_chunks.extend(
+                    update.removed_chunks.extend(
                         r[0]
                         for r in self._db.execute(
                             "SELECT id FROM chunks WHERE article_id = ?", (article_id,)
                         )
                     )
+                    update.removed_sentences.extend(self._sentence_ids(article_id))
                     self._db.execute(
                         "UPDATE articles SET removed_in = ? WHERE id = ?",
                         (new_snapshot, article_id),
@@ -435,8 +476,20 @@ class MetadataStore:
                         "INSERT INTO sentences (chunk_id, start, end, vector) VALUES (?, ?, ?, ?)",
                         rows,
                     )
-                added_chunks.append((article.language, ids))
-        return removed_chunks, added_chunks
+                update.added_chunks.append((article.language, ids))
+                update.added_sentences.append((article.language, self._sentence_ids(article_id)))
+        return update
+
+    def _sentence_ids(self, article_id: int) -> list[int]:
+        """An article's sentence ids, in the order they were written."""
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT s.id FROM sentences s JOIN chunks c ON s.chunk_id = c.id "
+                "WHERE c.article_id = ? ORDER BY s.id",
+                (article_id,),
+            )
+        ]
 
 
 def _marks(values: Sequence) -> str:

@@ -39,7 +39,19 @@ IVF_NPROBE = 512
 benchmark's 100k and 1M-chunk indexes (870 and 2,760 cells per language) 512 cells
 keep 98.75-99.75% of the exact top 10 among the 48 candidates that retrieval rescores
 exactly, for 1.2-3 ms a language; the earlier 24 kept 68-80% (benchmarks/perf.py)."""
+PQ_BYTES = 48
+"""Bytes a vector in a compact IVF index (:meth:`VectorIndex.build`): 48 sub-vectors of
+8 dimensions, each coded in one byte, against 384 bytes for 8-bit scalar quantisation.
+The sentence index only finds candidates, rescored exactly from the store."""
 IVF_TRAINING_PER_CELL = 40
+
+
+def pq_bytes(dimension: int) -> int:
+    """Sub-vectors (bytes) of a compact code: :data:`PQ_BYTES`, or the largest number
+    below it that divides ``dimension`` (32 for 1,024 dimensions)."""
+    return max(m for m in range(1, PQ_BYTES + 1) if dimension % m == 0)
+
+
 IVF_MIN_VECTORS = 1000
 """Too few to train cells on: a smaller language stays flat even when IVF is asked for."""
 
@@ -81,19 +93,28 @@ class VectorIndex:
             faiss.extract_index_ivf(index).nprobe = IVF_NPROBE
 
     @classmethod
-    def build(cls, dimension: int, ids: list[int], vectors: np.ndarray, kind: str) -> "VectorIndex":
-        """A new index of ``kind`` holding ``vectors`` under ``ids``."""
+    def build(
+        cls, dimension: int, ids: list[int], vectors: np.ndarray, kind: str, compact: bool = False
+    ) -> "VectorIndex":
+        """A new index of ``kind`` holding ``vectors`` under ``ids``; ``compact``: an IVF
+        index codes each vector in :data:`PQ_BYTES` bytes (product quantisation) rather
+        than one byte a dimension, for the sentence vectors, several per chunk."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if kind == "ivf" and len(ids) >= IVF_MIN_VECTORS:
             cells = ivf_cells(len(ids))
             quantizer = faiss.IndexFlatIP(dimension)
-            index = faiss.IndexIVFScalarQuantizer(
-                quantizer,
-                dimension,
-                cells,
-                faiss.ScalarQuantizer.QT_8bit,
-                faiss.METRIC_INNER_PRODUCT,
-            )
+            if compact:
+                index = faiss.IndexIVFPQ(
+                    quantizer, dimension, cells, pq_bytes(dimension), 8, faiss.METRIC_INNER_PRODUCT
+                )
+            else:
+                index = faiss.IndexIVFScalarQuantizer(
+                    quantizer,
+                    dimension,
+                    cells,
+                    faiss.ScalarQuantizer.QT_8bit,
+                    faiss.METRIC_INNER_PRODUCT,
+                )
             sample = np.random.default_rng(0).permutation(len(ids))[: cells * IVF_TRAINING_PER_CELL]
             with _all_cores():
                 index.train(vectors[sample])
@@ -162,8 +183,17 @@ class VectorIndex:
         return [int(i) for i in ids[0] if i >= 0]
 
 
+CHUNKS = "chunks"
+"""The chunk vectors' indexes (files ``vectors-LANG.faiss``), ids the chunk ids."""
+SENTENCES = "sentences"
+"""The sentence vectors' indexes (files ``sentences-LANG.faiss``), ids the sentence
+ids."""
+_FILE_PREFIX = {CHUNKS: "vectors", SENTENCES: "sentences"}
+
+
 class LanguageVectors:
-    """One :class:`VectorIndex` of chunk vectors per article language.
+    """One :class:`VectorIndex` per article language, of the chunk vectors or of the
+    sentence vectors (``units``: :data:`CHUNKS` or :data:`SENTENCES`).
 
     Multilingual models score passages in the question's own language higher, so
     retrieval takes candidates from each language separately (else the other
@@ -171,26 +201,34 @@ class LanguageVectors:
     (:mod:`chatbot.retrieval.retriever`); separate indexes make that a plain search.
     """
 
-    FILE_PATTERN = "vectors-{language}.faiss"
-
-    def __init__(self, dimension: int, indexes: dict[str, VectorIndex] | None = None) -> None:
+    def __init__(
+        self, dimension: int, indexes: dict[str, VectorIndex] | None = None, units: str = CHUNKS
+    ) -> None:
         self.dimension = dimension
+        self.units = units
         self._indexes = indexes or {}
 
     @classmethod
-    def load(cls, folder: Path, dimension: int) -> "LanguageVectors":
+    def load(cls, folder: Path, dimension: int, units: str = CHUNKS) -> "LanguageVectors":
         indexes = {}
-        for path in sorted(folder.glob(cls.FILE_PATTERN.format(language="*"))):
-            language = path.name.removeprefix("vectors-").removesuffix(".faiss")
+        prefix = _FILE_PREFIX[units]
+        for path in sorted(folder.glob(f"{prefix}-*.faiss")):
+            language = path.name.removeprefix(f"{prefix}-").removesuffix(".faiss")
             indexes[language] = VectorIndex.load(path)
-        return cls(dimension, indexes)
+        return cls(dimension, indexes, units)
+
+    def path(self, folder: Path, language: str) -> Path:
+        """Where ``language``'s index is kept in the snapshot ``folder``."""
+        return folder / f"{_FILE_PREFIX[self.units]}-{language}.faiss"
 
     def save(self, folder: Path) -> None:
         for language, index in self._indexes.items():
-            index.save(folder / self.FILE_PATTERN.format(language=language))
+            index.save(self.path(folder, language))
 
     def copy(self) -> "LanguageVectors":
-        return LanguageVectors(self.dimension, {k: v.copy() for k, v in self._indexes.items()})
+        return LanguageVectors(
+            self.dimension, {k: v.copy() for k, v in self._indexes.items()}, self.units
+        )
 
     def count(self, language: str) -> int:
         """Vectors of ``language`` (0 when it has no index)."""

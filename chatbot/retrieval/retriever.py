@@ -8,7 +8,8 @@ How a question is answered:
    (:mod:`chatbot.retrieval.conversation`) and searched with two vectors, the
    joined text's and its own, so the new words keep their weight; a follow-up of a
    few words also favours the article the previous answer came from;
-3. dense search: FAISS finds the chunks nearest the question's vector(s); each
+3. dense search: FAISS finds the chunks nearest the question's vector(s), and
+   the chunks of the nearest sentences; each
    candidate then scores as its best unit, the whole chunk or one of its sentences
    (stored vectors), so that both a one-sentence question and a paragraph-level
    one find their chunk (a follow-up: the mean of each vector's best unit;
@@ -88,7 +89,12 @@ class RetrievalSettings:
     """Defaults were chosen on the public benchmarks (see ``docs/retrieval.md``)."""
 
     dense_candidates: int = 48
-    """Unit vectors fetched from FAISS per language and question."""
+    """Chunk vectors fetched from FAISS per language and question."""
+    sentence_candidates: int = 48
+    """Sentence vectors fetched from FAISS per language and question; their chunks
+    join the candidates. A chunk whose whole text is far from the question may hold
+    the one sentence that answers it, and the nearest chunks alone missed it
+    (``docs/retrieval.md``, stop 34); 0 turns it off."""
     lexical_candidates: int = 16
     """Best BM25 chunks per language added to the dense candidates."""
     sentence_units: bool = True
@@ -544,6 +550,10 @@ class Retriever:
         chunk_ids: set[int] = set()
         for vector in vectors:
             chunk_ids.update(snapshot.vectors[language].search(vector, settings.dense_candidates))
+        if settings.sentence_candidates and language in snapshot.sentences.languages():
+            sentences = snapshot.sentences[language]
+            found = [i for v in vectors for i in sentences.search(v, settings.sentence_candidates)]
+            chunk_ids.update(snapshot.store.sentence_chunks(found))
         # Candidates by shared words in every language (stray shared words still find
         # some passages a cross-language cosine misses), though only the question's
         # language ranks by them: in the other one only shared numbers and names count.

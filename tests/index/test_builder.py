@@ -37,7 +37,16 @@ def contents(index_dir: Path) -> dict:
         chunks = sorted(
             (c.path, c.start, c.end, c.text) for c in snapshot.store.chunks(chunk_ids).values()
         )
-        return {"articles": articles, "chunks": chunks, "vectors": len(snapshot.vectors)}
+        sentences = {
+            lang: snapshot.sentences.count(lang) for lang in snapshot.sentences.languages()
+        }
+        assert sentences == snapshot.store.live_sentence_counts(snapshot.number)
+        return {
+            "articles": articles,
+            "chunks": chunks,
+            "vectors": len(snapshot.vectors),
+            "sentences": sentences,
+        }
     finally:
         snapshot.close()
 
@@ -162,6 +171,8 @@ def test_an_index_built_with_other_chunking_is_indexed_again_by_itself(tmp_path:
         ("vectors-en.faiss", "truncate"),
         ("vectors-en.faiss", "delete"),
         ("vectors-prs.faiss", "flip"),
+        ("sentences-en.faiss", "truncate"),
+        ("sentences-prs.faiss", "delete"),
         ("lexical/bm25/vocab.index.json", "garbage"),
         ("manifest.json", "garbage"),
         ("lexical/chunk_ids.npy", "empty"),
@@ -406,3 +417,30 @@ def test_each_language_has_the_mean_of_its_live_chunk_vectors(
     (articles / PRS_2025).unlink()  # taken out of the kept sums
     update_index(articles, index_dir, embedder)
     assert_means_of_live_chunks({"en"})
+
+
+def test_a_snapshot_without_sentence_indexes_loads_and_the_next_update_adds_them(
+    tmp_path: Path, embedder
+):
+    """Snapshots written before the sentence vectors had FAISS indexes of their own
+    are searched by chunk vectors alone until the next update builds them."""
+    articles, index_dir = tmp_path / "articles", tmp_path / "index"
+    articles.mkdir()
+    for name in (EN_2025, PRS_2025):
+        shutil.copy(SEEDS / name, articles)
+    update_index(articles, index_dir, embedder)
+    folder = index_dir / SNAPSHOTS_DIR / current_snapshot_name(index_dir)
+    for path in folder.glob("sentences-*.faiss"):
+        path.unlink()
+    write_checksums(folder)
+    snapshot = load_snapshot(index_dir)
+    assert not snapshot.sentences.languages()
+    snapshot.close()
+    assert Retriever(index_dir, embedder).search(QUESTIONS[2]).answered
+
+    update_index(articles, index_dir, embedder)  # no article changed
+    assert contents(index_dir)["sentences"].keys() == {"en", "prs"}
+    assert_same_as_rebuild(articles, index_dir, tmp_path, embedder)
+    shutil.copy(SEEDS / EN_2021, articles)
+    update_index(articles, index_dir, embedder)
+    assert_same_as_rebuild(articles, index_dir, tmp_path, embedder)

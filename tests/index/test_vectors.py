@@ -12,6 +12,7 @@ from chatbot.index.vectors import (
     VectorIndex,
     chosen_kind,
     ivf_cells,
+    pq_bytes,
 )
 
 
@@ -34,14 +35,19 @@ def test_kind_follows_the_size_unless_overridden(monkeypatch):
         chosen_kind(10)
 
 
-def test_ivf_finds_stored_vectors_and_survives_saving(tmp_path: Path):
+@pytest.mark.parametrize("compact", [False, True])
+def test_ivf_finds_stored_vectors_and_survives_saving(tmp_path: Path, compact: bool):
     vectors = unit_vectors(3000, seed=1)
-    index = VectorIndex.build(32, list(range(100, 3100)), vectors, "ivf")
+    index = VectorIndex.build(32, list(range(100, 3100)), vectors, "ivf", compact=compact)
     assert index.kind == "ivf" and len(index) == 3000
     index.save(tmp_path / "v.faiss")
     loaded = VectorIndex.load(tmp_path / "v.faiss")
     for row in (0, 1234, 2999):
         assert loaded.search(vectors[row], 5)[0] == 100 + row
+
+
+def test_a_compact_code_divides_the_dimension():
+    assert [pq_bytes(d) for d in (384, 768, 1024, 32)] == [48, 48, 32, 32]
 
 
 def test_an_ivf_index_is_outgrown_after_growing_fourfold():

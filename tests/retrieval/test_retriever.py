@@ -31,6 +31,28 @@ def test_english_question_finds_its_english_passage(retriever):
     assert "11 countries" in highlighted
 
 
+@pytest.mark.parametrize(
+    ("question", "article", "expect"),
+    [
+        (
+            "In how many countries was the government itself the trafficker?",
+            EN_2021,
+            "11 countries",
+        ),
+        ("How many countries are party to the anti-trafficking protocol?", PRS_2025, "۱۸۳ کشور"),
+    ],
+)
+def test_the_chunk_of_the_nearest_sentence_is_a_candidate(
+    seeds_index, embedder, question, article, expect
+):
+    """Only the nearest chunk by its whole text is fetched here, and it is not the one
+    holding the answer: the sentence index brings that one in."""
+    narrow = RetrievalSettings(dense_candidates=1, lexical_candidates=0)
+    chunks_only = RetrievalSettings(dense_candidates=1, lexical_candidates=0, sentence_candidates=0)
+    assert found(top(Retriever(seeds_index, embedder, narrow), question), article, expect)
+    assert not found(top(Retriever(seeds_index, embedder, chunks_only), question), article, expect)
+
+
 def test_dari_question_finds_its_dari_passage(retriever):
     result = top(
         retriever, "کدام کشور برای دهمین سال متوالی در مبارزه با قاچاق انسان پیشگام بوده است؟"
