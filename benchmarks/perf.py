@@ -1031,11 +1031,11 @@ def write_rows(
             [maker.chunks(t.chunk_vectors, t.language) for _, t in batch]
         )
         sentence_vectors = maker.sentences(np.concatenate([t.sentence_vectors for _, t in batch]))
-        _, added = store.apply(
+        update = store.apply(
             1, [], [copy_article(t, c) for c, t in batch], chunk_vectors, sentence_vectors
         )
         row = 0
-        for language, chunk_ids in added:
+        for language, chunk_ids in update.added_chunks:
             ids[language].extend(chunk_ids)
             vectors[language].append(chunk_vectors[row : row + len(chunk_ids)])
             row += len(chunk_ids)
