@@ -215,8 +215,9 @@ class _Run:
         indexes of their own: the next run then writes a snapshot with them, even with
         no article changed."""
         folder = self.index_dir / SNAPSHOTS_DIR / live_name
-        kept = LanguageVectors.load(folder, self.embedder.dimension, SENTENCES)
-        return not kept.languages() and bool(store.live_sentence_counts(live))
+        return not LanguageVectors.kept_in(folder, SENTENCES) and bool(
+            store.live_sentence_counts(live)
+        )
 
     def _live_name(self, rebuild: bool) -> str | None:
         """The live snapshot's name; with ``rebuild``, None when ``CURRENT`` is damaged:
@@ -391,7 +392,7 @@ class _Run:
             if base
             else LanguageVectors(dimension, units=units)
         )
-        if base and not chunks and not vectors.languages():
+        if base and not chunks and not LanguageVectors.kept_in(base, units):
             languages = store.live_sentence_counts(number)
             for language in languages:
                 vectors[language] = self._built(store, number, units, language)

@@ -172,7 +172,7 @@ def load_snapshot(index_dir: Path, name: str | None = None) -> IndexSnapshot:
     number = snapshot_number(name)
     try:
         _check_counts(folder, store.live_chunk_counts(number), vectors, lexical)
-        if sentences.languages():  # else a snapshot from before they were kept
+        if LanguageVectors.kept_in(folder, SENTENCES):  # else one from before they were
             _check_vector_counts(folder, store.live_sentence_counts(number), sentences)
         # a snapshot written before the sums were kept has them counted now
         sums = LanguageSums.read(folder) or store.language_sums(manifest.dimension, number)

@@ -217,6 +217,12 @@ class LanguageVectors:
             indexes[language] = VectorIndex.load(path)
         return cls(dimension, indexes, units)
 
+    @staticmethod
+    def kept_in(folder: Path, units: str) -> bool:
+        """Whether the snapshot ``folder`` has indexes of ``units``, without reading them
+        (a snapshot written before sentence indexes were kept has none)."""
+        return any(folder.glob(f"{_FILE_PREFIX[units]}-*.faiss"))
+
     def path(self, folder: Path, language: str) -> Path:
         """Where ``language``'s index is kept in the snapshot ``folder``."""
         return folder / f"{_FILE_PREFIX[self.units]}-{language}.faiss"
