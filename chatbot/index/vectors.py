@@ -44,6 +44,8 @@ PQ_BYTES = 48
 8 dimensions, each coded in one byte, against 384 bytes for 8-bit scalar quantisation.
 The sentence index only finds candidates, rescored exactly from the store."""
 IVF_TRAINING_PER_CELL = 40
+IVF_MIN_VECTORS = 1000
+"""Too few to train cells on: a smaller language stays flat even when IVF is asked for."""
 
 
 def pq_bytes(dimension: int) -> int:
@@ -51,9 +53,6 @@ def pq_bytes(dimension: int) -> int:
     below it that divides ``dimension`` (32 for 1,024 dimensions)."""
     return max(m for m in range(1, PQ_BYTES + 1) if dimension % m == 0)
 
-
-IVF_MIN_VECTORS = 1000
-"""Too few to train cells on: a smaller language stays flat even when IVF is asked for."""
 
 # Questions are searched one at a time, where FAISS's thread pool brings nothing
 # (benchmarks/perf.py, 100k flat vectors: 9.3 ms with 2 threads, 9.1 ms with one on an
