@@ -137,9 +137,6 @@ class VectorIndex:
         with path.open("wb") as file:
             faiss.write_index(self._index, faiss.PyCallbackIOWriter(file.write))
 
-    def copy(self) -> "VectorIndex":
-        return VectorIndex(faiss.clone_index(self._index))
-
     @property
     def kind(self) -> str:
         return "ivf" if isinstance(self._index, faiss.IndexIVF) else "flat"
@@ -229,11 +226,6 @@ class LanguageVectors:
     def save(self, folder: Path) -> None:
         for language, index in self._indexes.items():
             index.save(self.path(folder, language))
-
-    def copy(self) -> "LanguageVectors":
-        return LanguageVectors(
-            self.dimension, {k: v.copy() for k, v in self._indexes.items()}, self.units
-        )
 
     def count(self, language: str) -> int:
         """Vectors of ``language`` (0 when it has no index)."""
