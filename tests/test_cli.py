@@ -39,7 +39,7 @@ def test_index_then_ask_json(cli_index: Path):
     done = chatbot("ask", question, "--json", "--index", str(cli_index / "ix"))
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == {"question", "language", "answered", "passages", "not_mentioned"}
+    assert set(result) == {"question", "language", "answered", "passages", "not_mentioned", "more"}
     assert result["answered"] is True and result["language"] == "en"
     assert result["not_mentioned"] == []
     first = result["passages"][0]

@@ -13,6 +13,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "prs": "به نظر نمی‌رسد مقاله‌ها به این پرسش پاسخ دهند. دربارهٔ موضوع مقاله‌ها با "
         "واژه‌های دیگر بپرسید.",
     },
+    "lead_more": {
+        "en": "More passages from the articles on this:",
+        "prs": "بخش‌های بیشتری از مقاله‌ها در این باره:",
+    },
+    "no_more": {
+        "en": "Nothing more in the articles stands out on this. Ask about something else in them.",
+        "prs": "در مقاله‌ها چیز دیگری در این باره برجسته نیست. دربارهٔ موضوع دیگری از آن‌ها بپرسید.",
+    },
     "not_mentioned": {
         "en": "The articles do not mention {names}.",
         "prs": "مقاله‌ها به {names} اشاره نکرده‌اند.",

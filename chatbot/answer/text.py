@@ -30,7 +30,10 @@ def lead_key(result: RetrievalResult, can_upload: bool = False) -> str:
     some (``can_upload``: in the web chat's Articles tab too). Names the question asks
     about that no article mentions are said either way: a question about a country no
     passage names may still be answered (:mod:`chatbot.retrieval.country_mentions`),
-    and its passages then speak of the rest of it, not of that country."""
+    and its passages then speak of the rest of it, not of that country. A request for
+    more ("Tell me more.") that finds nothing more says so, even with no passages left."""
+    if result.more:
+        return "lead_more" if result.answered else "no_more"
     if not result.passages:
         return "no_articles_upload" if can_upload else "no_articles"
     if result.answered:

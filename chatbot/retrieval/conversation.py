@@ -6,7 +6,9 @@ needs the conversation when it leans on it: it refers back with a pronoun ("it",
 "they", "آن", "آنها"; not the "there" of "are there …?") and is short, or it opens
 with a connective ("and", "what about", "و") and is short or refers back, or it has
 at most one word besides function words ("Which minorities?", "Which ones?", "Why?"),
-or it only asks to go on ("Tell me more.", "ادامه بده").
+or it only asks to go on ("Tell me more.", "ادامه بده"). One that asks for more
+("Tell me more.", "And what else?": :func:`asks_for_more`) is answered with passages
+the reader has not been shown yet.
 A long question names its own topic, connective or not: "And how did traffickers use
 the internet during the pandemic?" after a question on Cuba is searched on its own.
 Then the conversation since the last question that stood on its own is prepended to
@@ -33,6 +35,7 @@ _BACK_REFERENCES = frozenset(
     for word in """it its it's they them their theirs this that these those he him his she her
     there آن آنها انها این اینها او ایشان آنجا همان همین اش شان""".split()
 )
+_WORD = re.compile(r"\w+")
 _EXISTENTIAL = frozenset(("is", "are", "was", "were", "be", "been"))
 """Next to these, "there" introduces something new ("are there …", "there were …")."""
 _OPENERS_NORMALIZED = tuple(normalize_for_matching(opener) + " " for opener in _OPENERS)
@@ -111,6 +114,26 @@ def has_own_words(question: str) -> bool:
     and :data:`GOING_ON_WORDS`: a follow-up without any ("And what else?", "Tell me
     more.") cannot bring a new topic along."""
     return bool(_own_words(tokenize(question)))
+
+
+MORE_WORDS = frozenset(
+    normalize_for_matching(word)
+    for word in "more else other others another further continue go بیشتر دیگر دیگری ادامه".split()
+)
+"""Words that ask for what has not been said yet ("Tell me more.", "What else?",
+"Please go on.", "ادامه بده", "و دیگر چه؟")."""
+
+
+def asks_for_more(question: str) -> bool:
+    """Whether ``question`` asks for more on the topic so far and nothing else: it has
+    no words of its own (:func:`has_own_words`) and one of :data:`MORE_WORDS`. The
+    reader has read the passages already shown, so it is answered with the next ones
+    (:meth:`chatbot.retrieval.Retriever.search`). "Why?" and "Explain." have no words of
+    their own either, but may be answered by the passage just shown."""
+    if has_own_words(question):
+        return False
+    words = _WORD.findall(normalize_for_matching(question))
+    return not MORE_WORDS.isdisjoint(words)
 
 
 def continues_previous_answer(question: str) -> bool:

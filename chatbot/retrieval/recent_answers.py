@@ -1,5 +1,6 @@
-"""What the last questions were answered with, so that a follow-up knows which
-article the reader was shown.
+"""What the last questions were answered with, so that a follow-up knows what the
+reader was shown: the article of the first passage, and every passage for a request
+for more ("Tell me more.").
 
 The chat sends the earlier questions with each new one, not the answers; the answer to
 the previous turn is searched again only when the retriever has not seen it (a
@@ -8,32 +9,42 @@ the previous turn is searched again only when the retriever has not seen it (a
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
-Key = tuple[int, str, str]
-"""The index snapshot, the text searched (the question with the turns it leans on)
-and the question: together they decide the answer."""
+Key = tuple[int, str, str, int]
+"""The index snapshot, the text searched (the question with the turns it leans on),
+the question and how many passages were asked for: together they decide the answer."""
+
+
+@dataclass(frozen=True)
+class ShownAnswer:
+    """The chunks an answer showed."""
+
+    first: int | None
+    """The first passage's chunk; None for a question left unanswered."""
+    shown: tuple[int, ...]
+    """Every passage's chunk, best first: shown as the closest ones when unanswered."""
 
 
 class RecentAnswers:
-    """The first passage (its chunk id) of the last ``size`` answers, None for a question
-    left unanswered; safe to share between the chat's threads."""
+    """The last ``size`` answers; safe to share between the chat's threads."""
 
     def __init__(self, size: int = 1024) -> None:
         self._size = size
-        self._answers: OrderedDict[Key, int | None] = OrderedDict()
+        self._answers: OrderedDict[Key, ShownAnswer] = OrderedDict()
         self._lock = threading.Lock()
 
-    def remember(self, key: Key, first_chunk: int | None) -> None:
+    def remember(self, key: Key, answer: ShownAnswer) -> None:
         with self._lock:
-            self._answers[key] = first_chunk
+            self._answers[key] = answer
             self._answers.move_to_end(key)
             while len(self._answers) > self._size:
                 self._answers.popitem(last=False)
 
-    def recall(self, key: Key) -> tuple[bool, int | None]:
-        """Whether ``key`` was seen, and its first passage's chunk."""
+    def recall(self, key: Key) -> ShownAnswer | None:
+        """The answer given to ``key``; None if it is not remembered."""
         with self._lock:
-            if key not in self._answers:
-                return False, None
-            self._answers.move_to_end(key)
-            return True, self._answers[key]
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer

@@ -6,8 +6,10 @@ How a question is answered:
 1. the question is tidied and its language detected;
 2. a follow-up is joined with the earlier question it leans on
    (:mod:`chatbot.retrieval.conversation`) and searched with two vectors, the
-   joined text's and its own, so the new words keep their weight; a follow-up of a
-   few words also favours the article the previous answer came from;
+   joined text's and its own, so the new words keep their weight (one with no words
+   of its own, "Why?", with the joined text's alone); a follow-up of a few words also
+   favours the article the previous answer came from, and a request for more ("Tell
+   me more.") leaves out the passages the reader has been shown;
 3. dense search: FAISS finds the chunks nearest the question's vector(s), and
    the chunks of the nearest sentences; each
    candidate then scores as its best unit, the whole chunk or one of its sentences
@@ -59,13 +61,14 @@ from chatbot.retrieval.answer_type import asks_for_number, asks_outright_for_num
 from chatbot.retrieval.asked_facts import asked_facts, speaks_of
 from chatbot.retrieval.attribution import speakers
 from chatbot.retrieval.conversation import (
+    asks_for_more,
     continues_previous_answer,
     has_own_words,
     search_text,
 )
 from chatbot.retrieval.country_mentions import PASSAGES_READ, absent_countries
 from chatbot.retrieval.question import earlier_questions, tidy_question
-from chatbot.retrieval.recent_answers import RecentAnswers
+from chatbot.retrieval.recent_answers import RecentAnswers, ShownAnswer
 from chatbot.retrieval.scoring import (
     Candidate,
     CandidatePool,
@@ -73,6 +76,7 @@ from chatbot.retrieval.scoring import (
     distinctive,
     match_units,
     shifted_toward,
+    with_copies,
     without_copies,
 )
 from chatbot.retrieval.topic import named_only_in_lists, topic_evidence
@@ -194,6 +198,10 @@ class RetrievalResult:
     (:mod:`chatbot.retrieval.topic`), the years no article mentions
     (:mod:`chatbot.retrieval.years`), or the countries no passage names
     (:mod:`chatbot.retrieval.country_mentions`): an answer that is not one says so."""
+    more: bool = False
+    """The question asked for more on the topic so far ("Tell me more.",
+    :func:`~chatbot.retrieval.conversation.asks_for_more`) after answers that showed
+    passages: those are left out, and ``answered`` says whether the others answer it."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -202,7 +210,41 @@ class RetrievalResult:
             "answered": self.answered,
             "passages": [p.to_dict() for p in self.passages],
             "not_mentioned": list(self.not_mentioned),
+            "more": self.more,
         }
+
+
+Chosen = tuple[Candidate, ChunkRecord, tuple[str, ...]]
+"""A candidate chosen to be shown, its row, and the other articles its copies are in."""
+
+
+def passages(chosen: Sequence[Chosen]) -> list[Passage]:
+    """The ``chosen`` candidates as passages, ranked in their order."""
+    found = []
+    for rank, (candidate, chunk, also_in) in enumerate(chosen, start=1):
+        start, end = candidate.best_sentence or (chunk.start, chunk.end)
+        found.append(
+            Passage(
+                rank=rank,
+                score=round(candidate.dense, 4),
+                article=chunk.path,
+                title=chunk.title,
+                language=chunk.language,
+                start=chunk.start,
+                end=chunk.end,
+                text=chunk.text,
+                highlight_start=start - chunk.start,
+                highlight_end=end - chunk.start,
+                also_in=also_in,
+            )
+        )
+    return found
+
+
+MORE_ANSWERS = 4
+"""How many earlier answers a run of requests for more ("Tell me more.", then again)
+leaves out the passages of: with five passages an answer, the first twenty are not
+shown again."""
 
 
 @dataclass(frozen=True)
@@ -309,20 +351,31 @@ class Retriever:
         Raises :class:`~chatbot.retrieval.QuestionError` for empty or oversized input.
         """
         question = tidy_question(question)
+        result, _ = self._search(self._loaded, question, earlier_questions(history), max(1, top_k))
+        return result
+
+    def _search(
+        self, loaded: IndexSnapshot, question: str, earlier: list[str], top_k: int
+    ) -> tuple[RetrievalResult, ShownAnswer]:
+        """The answer to the tidied ``question`` after the ``earlier`` questions, and the
+        chunks it shows."""
         language = detect_language(question)
-        earlier = earlier_questions(history)
         query = search_text(question, earlier)
-        loaded = self._loaded
         lexical = LexicalEvidence.of(loaded, query, question)
-        if query == question:
-            queries = [(self.embedder.embed_queries([question])[0], language)]
+        if query == question or not has_own_words(question):
+            # A follow-up with no words of its own ("Tell me more.", "Why?") has only
+            # the topic to search for: a vector of its words alone would add noise.
+            queries = [(self.embedder.embed_queries([query])[0], detect_language(query))]
         else:  # a follow-up: the earlier turns give the topic, the new words the focus
             with_context, alone = self.embedder.embed_queries([query, question])
             # The joined text may be in another language than the follow-up (a Dari
             # question, then "And in which year was that?"): each vector gets the
             # cross-language offset against its own text's language.
             queries = [(with_context, detect_language(query)), (alone, language)]
-        by_language = self._rank_languages(loaded, queries, lexical, language)
+        # A request for more ("Tell me more.") leaves out what the reader has read.
+        asks_more = bool(earlier) and asks_for_more(question)
+        shown = self._shown_before(loaded, earlier, top_k) if asks_more else frozenset()
+        by_language = self._rank_languages(loaded, queries, lexical, language, shown)
         # A question that only names what it asks about is judged by whether the
         # index holds the names (chatbot.retrieval.topic), and the passages holding
         # them come first, those naming them only in a list of countries last of these.
@@ -332,7 +385,7 @@ class Retriever:
         holding = topic.holding if topic else frozenset()
         candidates = [c for found, _ in by_language.values() for c in found]
         if query != question and continues_previous_answer(question):
-            candidates = self._with_previous_article_lifted(loaded, candidates, earlier)
+            candidates = self._with_previous_article_lifted(loaded, candidates, earlier, top_k)
         # A follow-up to a topic question ("And through what?" after "What does the
         # report say about China?") keeps the passages naming its country only in a
         # list last, as the topic question did.
@@ -364,30 +417,56 @@ class Retriever:
         answered = self._relevant(
             loaded, judged, question, [v for v, _ in queries], language, named, bool(countries)
         )
-        self._recent.remember(
-            (loaded.number, query, question), ranked[0].chunk_id if ranked and answered else None
+        chosen = self._chosen(loaded, ranked, top_k)
+        answer = ShownAnswer(
+            ranked[0].chunk_id if ranked and answered else None,
+            tuple(candidate.chunk_id for candidate, _, _ in chosen),
         )
-        passages = self._passages(loaded, ranked, max(1, top_k))
+        self._recent.remember((loaded.number, query, question, top_k), answer)
         missing = topic.missing if topic else absent or countries
-        return RetrievalResult(question, language, answered, passages, loaded.number, missing)
+        return (
+            RetrievalResult(
+                question, language, answered, passages(chosen), loaded.number, missing, bool(shown)
+            ),
+            answer,
+        )
+
+    def _previous_answer(
+        self, snapshot: IndexSnapshot, earlier: list[str], top_k: int
+    ) -> ShownAnswer:
+        """What the answer to the last of the ``earlier`` questions showed. That answer
+        is searched again only if this retriever has not given it lately (in the chat it
+        has, unless 1,024 other answers came since)."""
+        previous, before = earlier[-1], earlier[:-1]
+        key = (snapshot.number, search_text(previous, before), previous, top_k)
+        answer = self._recent.recall(key)
+        if answer is None:
+            _, answer = self._search(snapshot, previous, before, top_k)
+        return answer
+
+    def _shown_before(
+        self, snapshot: IndexSnapshot, earlier: list[str], top_k: int
+    ) -> frozenset[int]:
+        """The chunks a request for more after the ``earlier`` questions leaves out: those
+        the previous answer showed and, while the question before asked for more too,
+        those the answers before it showed (at most :data:`MORE_ANSWERS` answers)."""
+        shown: set[int] = set()
+        for end in range(len(earlier), max(0, len(earlier) - MORE_ANSWERS), -1):
+            shown.update(self._previous_answer(snapshot, earlier[:end], top_k).shown)
+            if not asks_for_more(earlier[end - 1]):
+                break
+        return frozenset(shown)
 
     def _with_previous_article_lifted(
-        self, snapshot: IndexSnapshot, candidates: list[Candidate], earlier: list[str]
+        self, snapshot: IndexSnapshot, candidates: list[Candidate], earlier: list[str], top_k: int
     ) -> list[Candidate]:
         """``candidates`` with :attr:`RetrievalSettings.previous_answer_lift` added to
-        those of the article that answered the last of the ``earlier`` questions; the
-        same when it was left unanswered. That answer is searched again only if this
-        retriever has not given it lately (in the chat it has, unless 1,024 other
-        answers came since)."""
+        those of the article that answered the last of the ``earlier`` questions
+        (``top_k`` passages asked for); the same when it was left unanswered."""
         lift = self.settings.previous_answer_lift
         if not lift or not earlier:
             return candidates
-        previous, before = earlier[-1], earlier[:-1]
-        key = (snapshot.number, search_text(previous, before), previous)
-        seen, first = self._recent.recall(key)
-        if not seen:
-            self.search(previous, before, top_k=1)
-            _, first = self._recent.recall(key)
+        first = self._previous_answer(snapshot, earlier, top_k).first
         if first is None:
             return candidates
         article = snapshot.store.same_article_chunk_ids(first)
@@ -470,11 +549,11 @@ class Retriever:
         return frozenset(giving), frozenset(lacking)
 
     @staticmethod
-    def _passages(snapshot: IndexSnapshot, ranked: list[Candidate], count: int) -> list[Passage]:
-        """The best ``count`` candidates as passages, each naming the other articles its
-        copies are in. Only their rows and their copies' are read: the text of the other
-        candidates is never needed."""
-        chosen: list[tuple[Candidate, ChunkRecord, tuple[str, ...]]] = []
+    def _chosen(snapshot: IndexSnapshot, ranked: list[Candidate], count: int) -> list[Chosen]:
+        """The best ``count`` candidates with their rows, each with the other articles
+        its copies are in. Only their rows and their copies' are read: the text of the
+        other candidates is never needed."""
+        chosen: list[Chosen] = []
         for first in range(0, len(ranked), count):  # more only if some row has gone since
             batch = ranked[first : first + count]
             rows = snapshot.store.chunks(
@@ -487,25 +566,7 @@ class Retriever:
                     chosen.append((candidate, chunk, tuple(sorted(paths))))
             if len(chosen) >= count:
                 break
-        passages = []
-        for rank, (candidate, chunk, also_in) in enumerate(chosen[:count], start=1):
-            start, end = candidate.best_sentence or (chunk.start, chunk.end)
-            passages.append(
-                Passage(
-                    rank=rank,
-                    score=round(candidate.dense, 4),
-                    article=chunk.path,
-                    title=chunk.title,
-                    language=chunk.language,
-                    start=chunk.start,
-                    end=chunk.end,
-                    text=chunk.text,
-                    highlight_start=start - chunk.start,
-                    highlight_end=end - chunk.start,
-                    also_in=also_in,
-                )
-            )
-        return passages
+        return chosen[:count]
 
     def _rank_languages(
         self,
@@ -513,14 +574,15 @@ class Retriever:
         queries: Sequence[tuple[np.ndarray, str]],
         lexical: LexicalEvidence,
         asked_in: str,
+        shown: frozenset[int],
     ) -> dict[str, tuple[list[Candidate], list[Candidate]]]:
         """Per article language, the candidates for ``queries`` (a vector and the
-        language of the text it embeds), the question being asked in ``asked_in``:
-        ranked on all the vectors, and as judged on the first one alone
-        (:meth:`_rank_language`)."""
+        language of the text it embeds), the question being asked in ``asked_in``,
+        without the chunks already ``shown`` and their copies: ranked on all the
+        vectors, and as judged on the first one alone (:meth:`_rank_language`)."""
         return {
             language: self._rank_language(
-                snapshot, language, queries, lexical, asked_in == language
+                snapshot, language, queries, lexical, asked_in == language, shown
             )
             for language in snapshot.vectors.languages()
         }
@@ -532,6 +594,7 @@ class Retriever:
         queries: Sequence[tuple[np.ndarray, str]],
         lexical: LexicalEvidence,
         asked_in_language: bool,
+        shown: frozenset[int],
     ) -> tuple[list[Candidate], list[Candidate]]:
         """Candidates in one language, scored on their stored vectors: ranked (best
         first), and as the abstention rule judges them.
@@ -582,6 +645,7 @@ class Retriever:
             if all(a is b for a, b in zip(shifted, vectors, strict=True))
             else match_units(stored, shifted, settings.sentence_units)
         )
+        copies = copies_among(stored, settings.copy_cosine)
         pool = CandidatePool(
             language,
             ordered,
@@ -589,7 +653,8 @@ class Retriever:
             lifts,
             units,
             settings.language_background,
-            copies_among(stored, settings.copy_cosine),
+            copies,
+            with_copies(shown, copies),
         )
         # the offset scaled by the share of the vectors whose text is in another language
         other_language = [asked != language for _, asked in queries]

@@ -101,6 +101,11 @@ class CandidatePool:
     copies: Mapping[int, frozenset[int]]
     """Per chunk, its copies among ``chunk_ids`` (:func:`copies_among`): left out of
     the others its margin is taken over."""
+    left_out: frozenset[int] = frozenset()
+    """Chunks the reader has been shown already, with their copies (:func:`with_copies`;
+    a request for more, :func:`chatbot.retrieval.conversation.asks_for_more`): not
+    candidates, nor among the others a margin is taken over, so that what is left is
+    judged on its own."""
 
     def candidates(
         self,
@@ -115,7 +120,7 @@ class CandidatePool:
         found = []
         for row, chunk_id in enumerate(self.chunk_ids):
             score = dense.get(chunk_id)
-            if score is None:  # no stored row: gone with a snapshot since collected
+            if score is None or chunk_id in self.left_out:  # None: gone with a snapshot
                 continue
             found.append(
                 Candidate(
@@ -136,7 +141,7 @@ class CandidatePool:
     def _others(self, chunk_id: int, best_first: list[tuple[int, float]]) -> list[float]:
         """The best scores of chunks other than ``chunk_id``, each text once: copies of
         the chunk or of an other already taken are passed over."""
-        seen = {chunk_id} | self.copies.get(chunk_id, frozenset())
+        seen = {chunk_id} | self.copies.get(chunk_id, frozenset()) | self.left_out
         others: list[float] = []
         for other, score in best_first:
             if len(others) == self.background_top:
@@ -181,6 +186,11 @@ def distinctive(shares: np.ndarray) -> np.ndarray:
     if not shares.size:
         return shares
     return np.maximum(shares - shares.mean(), 0.0)
+
+
+def with_copies(chunks: frozenset[int], copies: Mapping[int, frozenset[int]]) -> frozenset[int]:
+    """``chunks`` and their ``copies`` (:func:`copies_among`)."""
+    return chunks.union(*(copies.get(chunk_id, frozenset()) for chunk_id in chunks))
 
 
 def without_copies(ranked: Iterable[Candidate]) -> list[Candidate]:

@@ -4,6 +4,7 @@ import pytest
 
 from chatbot.retrieval.conversation import (
     CONTEXT_FOLLOW_UPS,
+    asks_for_more,
     continues_previous_answer,
     has_own_words,
     needs_context,
@@ -118,3 +119,27 @@ def test_only_a_follow_up_of_a_few_words_continues_the_previous_answer(question,
 )
 def test_a_follow_up_that_only_points_back_has_no_words_of_its_own(question, own):
     assert has_own_words(question) is own
+
+
+@pytest.mark.parametrize(
+    ("question", "more"),
+    [
+        ("Tell me more.", True),
+        ("And what else?", True),
+        ("Please go on", True),
+        ("Anything else?", True),
+        ("بیشتر توضیح بده", True),
+        ("ادامه بده", True),
+        ("و دیگر چه؟", True),
+        # no words of their own, but the passage just shown may answer them
+        ("Why?", False),
+        ("Explain.", False),
+        ("چرا؟", False),
+        # words of their own: a question, not a request for more
+        ("Tell me more about Cuba", False),
+        ("What other countries?", False),
+        ("And what else did he say?", False),
+    ],
+)
+def test_a_request_for_more_has_no_words_of_its_own_and_asks_for_more(question, more):
+    assert asks_for_more(question) is more

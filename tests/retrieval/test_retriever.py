@@ -209,15 +209,68 @@ def test_an_unrelated_question_that_looks_like_a_follow_up_is_not_answered(
     assert not retriever.search(question, [earlier]).answered
 
 
+RUSSIA = "What do Russian-led forces force Ukrainians to do?"
+
+
+def _spans(result):
+    return {(p.article, p.start) for p in result.passages}
+
+
 @pytest.mark.parametrize("question", ["And what else?", "Tell me more.", "بیشتر توضیح بده"])
-def test_a_follow_up_that_only_points_back_is_answered_from_the_topic(retriever, question):
-    """ "And what else?" has no words of its own to hold against the passage; checked
-    as a new question in disguise, it was left unanswered with the right passage
-    first. "Tell me more." was searched on its own."""
-    earlier = "What do Russian-led forces force Ukrainians to do?"
-    result = top(retriever, question, [earlier])
-    assert result.answered
-    assert found(result, EN_2025, "clear rubble and dispose of corpses")
+def test_a_request_for_more_shows_only_passages_not_shown_yet(retriever, question):
+    """The reader has read the answer: "Tell me more." showed the same passages again,
+    the rubble-and-corpses one first. Only that passage speaks of Russian-led forces,
+    so what is left does not answer it: judged without the passages shown, none
+    stands out."""
+    earlier = top(retriever, RUSSIA)
+    assert found(earlier, EN_2025, "clear rubble and dispose of corpses")
+    more = top(retriever, question, [RUSSIA])
+    assert more.more and len(more.passages) == 3
+    assert not _spans(more) & _spans(earlier)
+    assert not more.answered
+
+
+def test_a_request_for_more_is_answered_when_another_passage_stands_out(retriever):
+    afghanistan = "گزارش سال ۲۰۲۵ دربارهٔ افغانستان چه می‌گوید؟"
+    earlier = top(retriever, afghanistan, k=1)
+    more = top(retriever, "بیشتر توضیح بده", [afghanistan], k=1)
+    assert more.more and more.answered
+    assert not _spans(more) & _spans(earlier)
+    assert "افغانستان" in more.passages[0].text
+
+
+def test_requests_for_more_go_on_until_every_passage_was_shown(seeds_index, embedder):
+    """Each request leaves out the passages of the answers before it, however many
+    requests came before; then it says there is nothing more. A retriever that has not
+    given the earlier answers (``chatbot ask --history``) searches them again."""
+    fresh = Retriever(seeds_index, embedder)
+    chunks = sum(article.chunks for article in fresh.articles())
+    history, shown = [RUSSIA], set()
+    for _ in range(4):  # 9 chunks, 3 passages an answer: the fourth finds none
+        result = top(fresh, "Tell me more.", history)
+        assert result.more and not _spans(result) & shown
+        shown |= _spans(result)
+        history.append("Tell me more.")
+    assert len(shown) == chunks - 3  # all but those of the first answer
+    assert not result.passages and not result.answered
+
+
+def test_a_request_for_more_leaves_out_the_copies_of_what_was_shown(retriever_of_copies):
+    earlier = top(retriever_of_copies, RUSSIA, k=1)
+    assert earlier.passages[0].also_in  # the same passage is in the copy
+    more = top(retriever_of_copies, "Tell me more.", [RUSSIA])
+    assert earlier.passages[0].text not in {p.text for p in more.passages}
+
+
+def test_a_follow_up_without_words_of_its_own_that_asks_for_no_more_keeps_the_answer(
+    retriever,
+):
+    """ "Why?" may be answered by the very passage just shown."""
+    earlier = "Which country led the fight against human trafficking for the tenth year?"
+    first = top(retriever, earlier).passages[0]
+    result = top(retriever, "Why?", [earlier])
+    assert not result.more
+    assert (first.article, first.start) in _spans(result)
 
 
 def test_a_follow_up_of_a_follow_up_keeps_the_topic(retriever):

@@ -13,6 +13,7 @@ from chatbot.retrieval.scoring import (
     lead,
     match_units,
     shifted_toward,
+    with_copies,
     without_copies,
 )
 
@@ -168,6 +169,30 @@ def test_a_lead_is_taken_over_the_best_others_each_text_once(stored: ScoringVect
     assert margins[5] == pytest.approx(0.9 - 0.55)
     assert margins[2] == pytest.approx(0.6 - 0.7)  # over chunk 1 and chunk 6
     assert margins[8] == pytest.approx(0.4 - 0.75)
+
+
+def test_chunks_left_out_are_neither_candidates_nor_others(stored: ScoringVectors) -> None:
+    """A request for more leaves out what was shown, and its copies: the rest is judged
+    on its own, each lead taken over the others left."""
+    matches = match_units(stored, [TOPIC], sentence_units=True)
+    dense = {1: 0.9, 2: 0.6, 5: 0.9, 6: 0.5, 7: 0.4}
+    for chunk_id in (5, 6, 7):
+        matches.own[chunk_id] = 0.0
+    copies = {1: frozenset({5}), 5: frozenset({1})}
+    assert with_copies(frozenset({1}), copies) == {1, 5}
+    pool = CandidatePool(
+        language="en",
+        chunk_ids=list(dense),
+        word_share=np.zeros(len(dense)),
+        lifts=np.zeros(len(dense)),
+        units=matches,
+        background_top=2,
+        copies=copies,
+        left_out=with_copies(frozenset({1}), copies),
+    )
+    margins = {c.chunk_id: c.margin for c in pool.candidates(dense, offset=0.0)}
+    assert list(margins) == [2, 6, 7]
+    assert margins[2] == pytest.approx(0.6 - 0.45)  # over 6 and 7, not over 1 or 5
 
 
 def test_a_results_list_keeps_each_passage_once_at_its_best_place() -> None:

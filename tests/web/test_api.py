@@ -19,7 +19,7 @@ def test_ask_returns_the_json_of_chatbot_ask(client):
     result = client.predict(
         "In how many countries was the government itself the trafficker?", [], api_name="/ask"
     )
-    assert set(result) == {"question", "language", "answered", "passages", "not_mentioned"}
+    assert set(result) == {"question", "language", "answered", "passages", "not_mentioned", "more"}
     assert result["answered"] is True and result["language"] == "en"
     assert result["not_mentioned"] == []
     first = result["passages"][0]
@@ -37,6 +37,11 @@ def test_ask_with_history_answers_a_follow_up(client):
     result = client.predict("And in which year was that?", [earlier], api_name="/ask")
     assert result["passages"][0]["article"] == EN_2025
     assert "2022" in result["passages"][0]["text"]
+    assert result["more"] is False
+    first = client.predict(earlier, [], api_name="/ask")["passages"]
+    more = client.predict("Tell me more.", [earlier], api_name="/ask")
+    assert more["more"] is True
+    assert not {p["text"] for p in more["passages"]} & {p["text"] for p in first}
 
 
 def test_an_empty_question_is_an_error_with_the_reason(client):

@@ -75,6 +75,20 @@ def test_follow_up_uses_the_earlier_question(page):
     assert page.locator("#qa-chat button.example").count() == 4
 
 
+def test_tell_me_more_shows_passages_not_shown_yet(page):
+    def texts(answer):
+        return {text.text_content() for text in answer.locator(".qa-text").all()}
+
+    answer = ask(page, "What do Russian-led forces force Ukrainians to do?")
+    assert "clear rubble" in answer.locator(".qa-text").first.inner_text()
+    more = ask(page, "Tell me more.")
+    assert more.locator(".qa-lead").inner_text() in (
+        message("lead_more", "en"),
+        message("no_more", "en"),
+    )
+    assert texts(more) and not texts(more) & texts(answer)
+
+
 def test_example_then_unanswerable_and_empty_questions(page):
     page.locator("#qa-chat button.example").first.click()
     answer = page.locator("#qa-chat .qa-answer:not(.qa-pending)").first

@@ -98,6 +98,17 @@ def test_unanswered_question_says_so_and_folds_the_closest_passages():
     assert html.index('<details class="qa-closest">') < html.index('class="qa-passage"')
 
 
+def test_a_request_for_more_says_whether_there_is_more():
+    more = RetrievalResult("Tell me more.", "en", True, [_passage()], more=True)
+    assert message("lead_more", "en") in render_answer(more, {}.get)
+    assert format_result(more).startswith(message("lead_more", "en"))
+    # nothing left to show: not "no articles are indexed"
+    none_left = RetrievalResult("بیشتر توضیح بده", "prs", False, [], more=True)
+    html = render_answer(none_left, {}.get)
+    assert message("no_more", "prs") in html and "<details" not in html
+    assert format_result(none_left) == message("no_more", "prs")
+
+
 def test_names_no_article_holds_are_named_in_the_question_s_language():
     result = RetrievalResult("question?", "prs", False, [_passage()], not_mentioned=("برازیل",))
     html = render_answer(result, {}.get)
