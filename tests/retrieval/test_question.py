@@ -2,7 +2,13 @@
 
 import pytest
 
-from chatbot.retrieval.question import QuestionError, ends_with_question_mark, tidy_question
+from chatbot.retrieval.question import (
+    EARLIER_TURNS,
+    QuestionError,
+    earlier_questions,
+    ends_with_question_mark,
+    tidy_question,
+)
 
 
 def test_a_question_is_tidied_and_bad_input_refused():
@@ -25,3 +31,10 @@ def test_a_question_is_tidied_and_bad_input_refused():
 )
 def test_a_question_ends_with_its_question_mark(text, question):
     assert ends_with_question_mark(text) is question
+
+
+def test_only_the_last_earlier_questions_that_can_be_searched_count():
+    history = [f"Question {i}?" for i in range(3 * EARLIER_TURNS)] + ["  ?  ", "", "x" * 5000]
+    earlier = earlier_questions(history)
+    assert earlier == [f"Question {i}?" for i in range(2 * EARLIER_TURNS, 3 * EARLIER_TURNS)]
+    assert earlier_questions(["\u200fAnd?", "   "]) == ["And?"]
