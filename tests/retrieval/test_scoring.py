@@ -149,10 +149,17 @@ def test_copies_are_chunks_with_nearly_the_same_vector() -> None:
     }
 
 
-def test_a_lead_is_taken_over_the_best_others_each_text_once(stored: ScoringVectors) -> None:
+def margins_in_pool(
+    stored: ScoringVectors,
+    dense: dict[int, float],
+    copies: dict[int, frozenset[int]],
+    left_out: frozenset[int] = frozenset(),
+) -> dict[int, float]:
+    """The margin of each candidate, best first, of chunks 1 and 2 of ``stored`` and
+    more chunks matched as chunk 2 was, scored ``dense``, each lead over the best two
+    others."""
     matches = match_units(stored, [TOPIC], sentence_units=True)
-    dense = {1: 0.9, 2: 0.6, 5: 0.9, 6: 0.5, 7: 0.5, 8: 0.4}
-    for chunk_id in (5, 6, 7, 8):  # more chunks, matched as chunk 2 was
+    for chunk_id in set(dense) - {1, 2}:
         matches.own[chunk_id] = 0.0
     pool = CandidatePool(
         language="en",
@@ -161,9 +168,16 @@ def test_a_lead_is_taken_over_the_best_others_each_text_once(stored: ScoringVect
         lifts=np.zeros(len(dense)),
         units=matches,
         background_top=2,
-        copies={1: frozenset({5}), 5: frozenset({1}), 6: frozenset({7}), 7: frozenset({6})},
+        copies=copies,
+        left_out=left_out,
     )
-    margins = {c.chunk_id: c.margin for c in pool.candidates(dense, offset=0.0)}
+    return {c.chunk_id: c.margin for c in pool.candidates(dense, offset=0.0)}
+
+
+def test_a_lead_is_taken_over_the_best_others_each_text_once(stored: ScoringVectors) -> None:
+    dense = {1: 0.9, 2: 0.6, 5: 0.9, 6: 0.5, 7: 0.5, 8: 0.4}
+    copies = {1: frozenset({5}), 5: frozenset({1}), 6: frozenset({7}), 7: frozenset({6})}
+    margins = margins_in_pool(stored, dense, copies)
     # chunk 1 over chunks 2 and 6, not over its copy 5, nor over 6's copy 7
     assert margins[1] == pytest.approx(0.9 - 0.55)
     assert margins[5] == pytest.approx(0.9 - 0.55)
@@ -174,23 +188,10 @@ def test_a_lead_is_taken_over_the_best_others_each_text_once(stored: ScoringVect
 def test_chunks_left_out_are_neither_candidates_nor_others(stored: ScoringVectors) -> None:
     """A request for more leaves out what was shown, and its copies: the rest is judged
     on its own, each lead taken over the others left."""
-    matches = match_units(stored, [TOPIC], sentence_units=True)
     dense = {1: 0.9, 2: 0.6, 5: 0.9, 6: 0.5, 7: 0.4}
-    for chunk_id in (5, 6, 7):
-        matches.own[chunk_id] = 0.0
     copies = {1: frozenset({5}), 5: frozenset({1})}
     assert with_copies(frozenset({1}), copies) == {1, 5}
-    pool = CandidatePool(
-        language="en",
-        chunk_ids=list(dense),
-        word_share=np.zeros(len(dense)),
-        lifts=np.zeros(len(dense)),
-        units=matches,
-        background_top=2,
-        copies=copies,
-        left_out=with_copies(frozenset({1}), copies),
-    )
-    margins = {c.chunk_id: c.margin for c in pool.candidates(dense, offset=0.0)}
+    margins = margins_in_pool(stored, dense, copies, with_copies(frozenset({1}), copies))
     assert list(margins) == [2, 6, 7]
     assert margins[2] == pytest.approx(0.6 - 0.45)  # over 6 and 7, not over 1 or 5
 
