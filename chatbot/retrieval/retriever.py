@@ -79,6 +79,7 @@ from chatbot.retrieval.scoring import (
     with_copies,
     without_copies,
 )
+from chatbot.retrieval.statement import for_sentences, is_statement, statement_map
 from chatbot.retrieval.topic import named_only_in_lists, topic_evidence
 from chatbot.retrieval.translation import QuestionTranslations
 from chatbot.retrieval.years import absent_years
@@ -155,6 +156,15 @@ class RetrievalSettings:
     """Cosine of two chunks' whole-chunk vectors from which they count as copies of
     one another, and not as each other's competitors in the lead
     (:func:`chatbot.retrieval.scoring.copies_among`)."""
+    statement_weight: float = 0.5
+    """For a statement (:func:`~chatbot.retrieval.statement.is_statement`: a sentence
+    pasted from another article, say), the share of the embedder's statement map in the
+    vector its sentences are scored with (:func:`~chatbot.retrieval.statement.for_sentences`);
+    0 turns it off, and an embedder without a map never has it. On TICO-19 sentence
+    matching 0.5 and 0.75 were within a point of each other, both above 1.0 (the map
+    alone): ``benchmarks/statement_map.py --check``. TICO-19 through the retriever, R@1
+    0.900 → 0.904 (Dari → English) and 0.888 → 0.930 (English → Dari); the seeds sets
+    ask questions and do not move (``docs/retrieval.md``, stop 36)."""
     abstention: AbstentionRule = field(default_factory=AbstentionRule)
 
 
@@ -289,6 +299,7 @@ class Retriever:
         self.index_dir = index_dir
         self.embedder = embedder
         self.settings = settings or RetrievalSettings()
+        self._statement_map = statement_map(embedder.name, embedder.dimension)
         self._reload_lock = threading.Lock()
         self._loaded = self._load(None)
         self._recent = RecentAnswers()
@@ -375,7 +386,8 @@ class Retriever:
         # A request for more ("Tell me more.") leaves out what the reader has read.
         asks_more = bool(earlier) and asks_for_more(question)
         shown = self._shown_before(loaded, earlier, top_k) if asks_more else frozenset()
-        by_language = self._rank_languages(loaded, queries, lexical, language, shown)
+        statement = is_statement(query)
+        by_language = self._rank_languages(loaded, queries, lexical, language, shown, statement)
         # A question that only names what it asks about is judged by whether the
         # index holds the names (chatbot.retrieval.topic), and the passages holding
         # them come first, those naming them only in a list of countries last of these.
@@ -568,6 +580,14 @@ class Retriever:
                 break
         return chosen[:count]
 
+    def _for_sentences(self, vectors: list[np.ndarray], statement: bool) -> list[np.ndarray]:
+        """The vectors sentences are scored with: ``vectors`` themselves for a question,
+        turned toward paraphrase matching for a ``statement``."""
+        if not statement:
+            return vectors
+        weight = self.settings.statement_weight
+        return [for_sentences(vector, self._statement_map, weight) for vector in vectors]
+
     def _rank_languages(
         self,
         snapshot: IndexSnapshot,
@@ -575,14 +595,16 @@ class Retriever:
         lexical: LexicalEvidence,
         asked_in: str,
         shown: frozenset[int],
+        statement: bool,
     ) -> dict[str, tuple[list[Candidate], list[Candidate]]]:
         """Per article language, the candidates for ``queries`` (a vector and the
         language of the text it embeds), the question being asked in ``asked_in``,
         without the chunks already ``shown`` and their copies: ranked on all the
-        vectors, and as judged on the first one alone (:meth:`_rank_language`)."""
+        vectors, and as judged on the first one alone (:meth:`_rank_language`). A
+        ``statement``'s sentences are scored as paraphrases (:mod:`.statement`)."""
         return {
             language: self._rank_language(
-                snapshot, language, queries, lexical, asked_in == language, shown
+                snapshot, language, queries, lexical, asked_in == language, shown, statement
             )
             for language in snapshot.vectors.languages()
         }
@@ -595,6 +617,7 @@ class Retriever:
         lexical: LexicalEvidence,
         asked_in_language: bool,
         shown: frozenset[int],
+        statement: bool,
     ) -> tuple[list[Candidate], list[Candidate]]:
         """Candidates in one language, scored on their stored vectors: ranked (best
         first), and as the abstention rule judges them.
@@ -635,7 +658,9 @@ class Retriever:
             names = snapshot.lexical.shares(lexical.names, ordered)
             lifts = settings.number_weight * numbers + settings.name_weight * names
         stored = snapshot.store.scoring_vectors(ordered, snapshot.manifest.dimension)
-        units = match_units(stored, vectors, settings.sentence_units)
+        units = match_units(
+            stored, vectors, settings.sentence_units, self._for_sentences(vectors, statement)
+        )
         means, shift = snapshot.language_means, settings.language_shift
         shifted = [
             shifted_toward(vector, asked, language, means, shift) for vector, asked in queries
@@ -643,7 +668,9 @@ class Retriever:
         ranking = (
             units
             if all(a is b for a, b in zip(shifted, vectors, strict=True))
-            else match_units(stored, shifted, settings.sentence_units)
+            else match_units(
+                stored, shifted, settings.sentence_units, self._for_sentences(shifted, statement)
+            )
         )
         copies = copies_among(stored, settings.copy_cosine)
         pool = CandidatePool(

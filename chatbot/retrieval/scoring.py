@@ -61,16 +61,22 @@ class UnitMatches:
 
 
 def match_units(
-    stored: ScoringVectors, vectors: Sequence[np.ndarray], sentence_units: bool
+    stored: ScoringVectors,
+    vectors: Sequence[np.ndarray],
+    sentence_units: bool,
+    for_sentences: Sequence[np.ndarray] | None = None,
 ) -> UnitMatches:
-    """Match ``vectors`` against the stored units; with ``sentence_units`` off, against
-    the whole chunks only (and no sentence is highlighted)."""
+    """Match ``vectors`` against the stored units (against sentences, their
+    ``for_sentences`` forms where given: :mod:`chatbot.retrieval.statement`); with
+    ``sentence_units`` off, against the whole chunks only (and no sentence is
+    highlighted)."""
     matrix = np.stack(vectors, axis=1)
     best = dict(zip(stored.chunk_ids, (stored.chunk @ matrix).tolist(), strict=True))
     own = {chunk_id: scores[-1] for chunk_id, scores in best.items()}
     highlight: dict[int, tuple[float, int, int]] = {}
     if sentence_units and stored.sentence_chunk:
-        similarities = (stored.sentences @ matrix).tolist()
+        sentence_matrix = matrix if for_sentences is None else np.stack(for_sentences, axis=1)
+        similarities = (stored.sentences @ sentence_matrix).tolist()
         for chunk_id, (start, end), sentence in zip(
             stored.sentence_chunk, stored.sentence_spans, similarities, strict=True
         ):
