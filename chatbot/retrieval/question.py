@@ -10,7 +10,8 @@ from chatbot.text.normalize import normalize_for_matching
 MAX_QUESTION_CHARS = 2000
 """Longer input is refused: a question is a sentence or two, not a document."""
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_QUESTION_MARKS = ("?", "؟")
+QUESTION_MARKS = ("?", "؟")
+"""The English and the Dari question mark."""
 _WORD = re.compile(r"\w+")
 
 
@@ -67,7 +68,7 @@ def tidy_question(question: str) -> str:
 def ends_with_question_mark(text: str) -> bool:
     """Whether ``text`` ends with an English or Dari question mark ("?", "؟"): written
     as a question, not as a statement that merely opens like one."""
-    return text.rstrip().endswith(_QUESTION_MARKS)
+    return text.rstrip().endswith(QUESTION_MARKS)
 
 
 EARLIER_TURNS = 10

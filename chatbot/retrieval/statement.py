@@ -23,11 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
+from chatbot.retrieval.question import QUESTION_MARKS
 from chatbot.text.normalize import normalize_for_matching
 
 MAPS_DIR = Path(__file__).parent / "data"
 """Statement maps, one ``.npy`` file (float16) per embedder."""
-_QUESTION_MARKS = ("?", "؟")
 _WORD = re.compile(r"\w+")
 _ENGLISH_QUESTION_OPENERS = frozenset(
     "what who whom whose which where when why how is are was were do does did can could "
@@ -48,7 +48,7 @@ def is_statement(text: str) -> bool:
     is not a question: no question mark anywhere, no English question word first and no
     Dari question word at all. "Tell me about Cuba" is a statement; "who is Blinken"
     is not."""
-    if any(mark in text for mark in _QUESTION_MARKS):
+    if any(mark in text for mark in QUESTION_MARKS):
         return False
     words = _WORD.findall(normalize_for_matching(text))
     first = next((word for word in words if word not in _OPENERS), None)
