@@ -160,9 +160,10 @@ class RetrievalSettings:
     """For a statement (:func:`~chatbot.retrieval.statement.is_statement`: a sentence
     pasted from another article, say), the share of the embedder's statement map in the
     vector its sentences are scored with (:func:`~chatbot.retrieval.statement.for_sentences`);
-    0 turns it off, and an embedder without a map never has it. On TICO-19 sentence
-    matching 0.5 and 0.75 were within a point of each other, both above 1.0 (the map
-    alone): ``benchmarks/statement_map.py --check``. TICO-19 through the retriever, R@1
+    0 turns it off, and an embedder without a map never has it. On the TICO-19 sentence
+    matching of ``benchmarks/statement_map.py --check``, 0.5 and 0.75 were within a
+    point of each other and both above 1.0, the map alone (throwaway runs of the same
+    measurement); the retriever was not swept. TICO-19 through the retriever, R@1
     0.900 → 0.904 (Dari → English) and 0.888 → 0.930 (English → Dari); the seeds sets
     ask questions and do not move (``docs/retrieval.md``, stop 36)."""
     abstention: AbstentionRule = field(default_factory=AbstentionRule)
