@@ -64,6 +64,11 @@ def print_report(report: IndexReport) -> None:
             f"warning: {path}: {count} byte(s) are not valid UTF-8 (a damaged or cut-off "
             "file); the rest is indexed: replace it with an intact copy"
         )
+    if report.completed_sentences:
+        _err(
+            f"Embedded {report.completed_sentences} sentences indexed by an earlier version "
+            "as questions too: pasted sentences now match them better."
+        )
     total = report.unchanged + len(report.added) + len(report.changed)
     _err(
         f"Indexed {total} articles: {len(report.added)} added, {len(report.changed)} changed, "

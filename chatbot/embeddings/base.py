@@ -22,6 +22,12 @@ class Embedder(ABC):
     dimension: int
     max_tokens: int
     """The model's input limit; chunking stays well under it."""
+    questions_apart: bool = False
+    """Whether questions are embedded apart from passages (e5's ``query: `` and
+    ``passage: `` prefixes). Then the index keeps each sentence's vector in both
+    forms: a sentence pasted as a question is matched to the sentences that say the
+    same through their question form (:mod:`chatbot.retrieval.statement`), at the cost
+    of embedding every sentence twice."""
 
     @abstractmethod
     def embed_passages(
@@ -30,7 +36,9 @@ class Embedder(ABC):
         """Vectors of shape ``(len(texts), dimension)`` for texts to be searched."""
 
     @abstractmethod
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+    def embed_queries(
+        self, texts: Sequence[str], progress: ProgressCallback | None = None
+    ) -> np.ndarray:
         """Vectors of shape ``(len(texts), dimension)`` for questions."""
 
     @abstractmethod

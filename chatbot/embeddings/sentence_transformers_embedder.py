@@ -43,6 +43,7 @@ class SentenceTransformersEmbedder(Embedder):
             or prompts.get("document")
             or ("passage: " if is_e5 else "")
         )
+        self.questions_apart = self._query_prompt != self._passage_prompt
         self.name = f"sentence-transformers:{model}"
         dimension = getattr(self._model, "get_embedding_dimension", None) or (
             self._model.get_sentence_embedding_dimension  # sentence-transformers < 6
@@ -64,15 +65,22 @@ class SentenceTransformersEmbedder(Embedder):
     def embed_passages(
         self, texts: Sequence[str], progress: ProgressCallback | None = None
     ) -> np.ndarray:
+        return self._embed(texts, self._passage_prompt, progress)
+
+    def embed_queries(
+        self, texts: Sequence[str], progress: ProgressCallback | None = None
+    ) -> np.ndarray:
+        return self._embed(texts, self._query_prompt, progress)
+
+    def _embed(
+        self, texts: Sequence[str], prompt: str, progress: ProgressCallback | None
+    ) -> np.ndarray:
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
         for batch in batches_by_length(texts, BATCH_SIZE):
-            vectors[batch] = self._encode([texts[i] for i in batch], self._passage_prompt)
+            vectors[batch] = self._encode([texts[i] for i in batch], prompt)
             if progress:
                 progress(len(batch))
         return vectors
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prompt)
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(self._passage_prompt + text)["input_ids"])

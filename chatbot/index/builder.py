@@ -90,7 +90,11 @@ class IndexReport:
     chunks: int = 0
     """Chunks embedded in this run."""
     vectors: int = 0
-    """Texts embedded in this run (chunks and their sentences)."""
+    """Texts embedded in this run (chunks and their sentences, the sentences in both
+    forms where the embedder embeds questions apart)."""
+    completed_sentences: int = 0
+    """Sentences of an index written before question-form vectors were kept that got
+    theirs in this run (:meth:`_Run._complete_question_vectors`)."""
     seconds: float = 0.0
     snapshot: str | None = None
     chunking_change: tuple[ChunkingSettings, ChunkingSettings] | None = None
@@ -196,6 +200,8 @@ class _Run:
                 plan.report.chunking_change = (previous, self.chunking)
             for article in plan.touched:
                 store.update_stat(live, article.path, article.size, article.mtime_ns)
+            if live and not anew:
+                self._complete_question_vectors(store, live, plan.report)
             if (
                 live_name
                 and not anew
@@ -209,6 +215,27 @@ class _Run:
             return plan.report
         finally:
             store.close()
+
+    def _complete_question_vectors(
+        self, store: MetadataStore, live: int, report: IndexReport
+    ) -> None:
+        """Give the live snapshot's sentences that have none their question-form
+        vectors, in place: an index written before they were kept gets them on its next
+        run, without a new snapshot (the FAISS indexes do not change). A chat already
+        searching it uses them once it opens a newer snapshot; until then, and for any
+        sentences a stopped run left without, statements are matched through the
+        statement map alone, as before."""
+        if not self.embedder.questions_apart:
+            return
+        missing = store.count_without_question_vectors(live)
+        if not missing:
+            return
+        log.info("embedding %d sentences indexed before as questions too", missing)
+        callback = self.progress(missing) if self.progress else None
+        for ids, texts in store.sentences_without_question_vectors(live):
+            store.set_question_vectors(ids, self.embedder.embed_queries(texts, callback))
+            report.completed_sentences += len(ids)
+            report.vectors += len(ids)
 
     def _lacks_sentence_indexes(self, store: MetadataStore, live: int, live_name: str) -> bool:
         """Whether the live snapshot was written before sentence vectors had FAISS
@@ -350,14 +377,22 @@ class _Run:
         sentence_texts = [
             a.text[s.start : s.end] for a in new_articles for c in a.chunks for s in c.sentences
         ]
-        callback = self.progress(len(chunk_texts) + len(sentence_texts)) if self.progress else None
+        as_questions = sentence_texts if self.embedder.questions_apart else []
+        total = len(chunk_texts) + len(sentence_texts) + len(as_questions)
+        callback = self.progress(total) if self.progress else None
         embedded = self.embedder.embed_passages(chunk_texts + sentence_texts, progress=callback)
+        questions = self.embedder.embed_queries(as_questions, callback) if as_questions else None
         plan.report.chunks = len(chunk_texts)
-        plan.report.vectors = len(embedded)
+        plan.report.vectors += total
 
         number = live + 1
         update = store.apply(
-            number, stale, new_articles, embedded[: len(chunk_texts)], embedded[len(chunk_texts) :]
+            number,
+            stale,
+            new_articles,
+            embedded[: len(chunk_texts)],
+            embedded[len(chunk_texts) :],
+            questions,
         )
         base = self.index_dir / SNAPSHOTS_DIR / base_name if base_name else None
         vectors = self._vectors(store, number, base, CHUNKS, embedded[: len(chunk_texts)], update)

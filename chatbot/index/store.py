@@ -10,13 +10,15 @@ to the corpus.
 
 Each chunk keeps its BM25 tokens and its vector, and each of its sentences its
 vector (float16): retrieval rescoring reads them here, so the FAISS index only
-has to find candidates.
+has to find candidates. A sentence also keeps its question-form vector where the
+embedder embeds questions apart (e5's ``query: ``): a pasted sentence is matched to
+the sentences that say the same through it (:mod:`chatbot.retrieval.statement`).
 """
 
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,11 +68,18 @@ CREATE TABLE IF NOT EXISTS sentences (
     chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
-    vector BLOB NOT NULL
+    vector BLOB NOT NULL,
+    question_vector BLOB
 );
 CREATE INDEX IF NOT EXISTS sentences_by_chunk ON sentences(chunk_id);
 """
 _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+_QUESTION_COLUMN = "question_vector"
+"""The sentences' question-form vectors: NULL where the embedder has no question form,
+and in a database written before they were kept (added by the next ``chatbot index``,
+:meth:`MetadataStore.set_question_vectors`)."""
+_FILL_BATCH = 1024
+"""Sentences read at a time by :meth:`MetadataStore.sentences_without_question_vectors`."""
 _MEAN_BATCH = 4096
 """Chunk vectors read at a time by :meth:`MetadataStore.language_sums`."""
 _LIVE = "a.added_in <= :n AND (a.removed_in IS NULL OR a.removed_in > :n)"
@@ -154,6 +163,9 @@ class ScoringVectors:
     sentence_chunk: list[int]
     sentence_spans: list[tuple[int, int]]
     sentences: np.ndarray
+    sentence_questions: np.ndarray | None = None
+    """The sentences' question-form vectors, row for row; None unless asked for, or
+    when some of these sentences have none."""
 
 
 def _blob(vector: np.ndarray) -> bytes:
@@ -180,9 +192,16 @@ class MetadataStore:
             self._db.execute("PRAGMA foreign_keys = ON")
             if not read_only:
                 self._db.executescript(_SCHEMA)
+                if not self._has_question_column():  # a database from before them
+                    self._db.execute(f"ALTER TABLE sentences ADD COLUMN {_QUESTION_COLUMN} BLOB")
+            self._question_column = self._has_question_column()
         except sqlite3.Error:
             self._db.close()
             raise
+
+    def _has_question_column(self) -> bool:
+        columns = self._db.execute("PRAGMA table_info(sentences)").fetchall()
+        return any(column[1] == _QUESTION_COLUMN for column in columns)
 
     def close(self) -> None:
         self._db.close()
@@ -349,7 +368,11 @@ class MetadataStore:
         )
         return frozenset(row[0] for row in rows)
 
-    def scoring_vectors(self, chunk_ids: Sequence[int], dimension: int) -> ScoringVectors:
+    def scoring_vectors(
+        self, chunk_ids: Sequence[int], dimension: int, questions: bool = False
+    ) -> ScoringVectors:
+        """The vectors of ``chunk_ids`` and their sentences; with ``questions``, the
+        sentences' question-form vectors too, if every one of them has one."""
         ids = [int(i) for i in chunk_ids]
         if not ids:
             empty = np.empty((0, dimension), dtype=np.float32)
@@ -357,17 +380,63 @@ class MetadataStore:
         chunk_rows = self._query(
             f"SELECT id, vector FROM chunks WHERE id IN ({_marks(ids)}) ORDER BY id", ids
         )
+        question = _QUESTION_COLUMN if questions and self._question_column else "NULL"
         sentence_rows = self._query(
-            f"SELECT chunk_id, start, end, vector FROM sentences WHERE chunk_id IN ({_marks(ids)})",
+            f"SELECT chunk_id, start, end, vector, {question} FROM sentences "
+            f"WHERE chunk_id IN ({_marks(ids)})",
             ids,
         )
+        question_blobs = [r[4] for r in sentence_rows]
         return ScoringVectors(
             chunk_ids=[r[0] for r in chunk_rows],
             chunk=_matrix([r[1] for r in chunk_rows], dimension),
             sentence_chunk=[r[0] for r in sentence_rows],
             sentence_spans=[(r[1], r[2]) for r in sentence_rows],
             sentences=_matrix([r[3] for r in sentence_rows], dimension),
+            sentence_questions=(
+                _matrix(question_blobs, dimension)
+                if questions and None not in question_blobs
+                else None
+            ),
         )
+
+    def count_without_question_vectors(self, snapshot: int) -> int:
+        """How many of the snapshot's sentences have no question-form vector."""
+        rows = self._query(
+            "SELECT COUNT(*) FROM sentences s JOIN chunks c ON s.chunk_id = c.id "
+            f"JOIN articles a ON c.article_id = a.id WHERE {_LIVE} "
+            f"AND s.{_QUESTION_COLUMN} IS NULL",
+            {"n": snapshot},
+        )
+        return rows[0][0]
+
+    def sentences_without_question_vectors(
+        self, snapshot: int
+    ) -> Iterator[tuple[list[int], list[str]]]:
+        """Batches of ids and texts of the snapshot's sentences that have no
+        question-form vector (an index written before they were kept)."""
+        after = 0
+        while True:
+            rows = self._query(
+                "SELECT s.id, substr(a.text, s.start + 1, s.end - s.start) FROM sentences s "
+                "JOIN chunks c ON s.chunk_id = c.id JOIN articles a ON c.article_id = a.id "
+                f"WHERE {_LIVE} AND s.{_QUESTION_COLUMN} IS NULL AND s.id > :after "
+                f"ORDER BY s.id LIMIT {_FILL_BATCH}",
+                {"n": snapshot, "after": after},
+            )
+            if not rows:
+                return
+            yield [r[0] for r in rows], [r[1] for r in rows]
+            after = rows[-1][0]
+
+    def set_question_vectors(self, sentence_ids: Sequence[int], vectors: np.ndarray) -> None:
+        """Store the question-form vectors of sentences already indexed (one
+        transaction: a run stopped midway leaves the rest without, as before)."""
+        with self._lock, self._db:
+            self._db.executemany(
+                f"UPDATE sentences SET {_QUESTION_COLUMN} = ? WHERE id = ?",
+                [(_blob(v), int(i)) for i, v in zip(sentence_ids, vectors, strict=True)],
+            )
 
     # --- writing (the builder only) ---------------------------------------------
     def discard_unpublished(self, live: int) -> None:
@@ -396,11 +465,14 @@ class MetadataStore:
         added: Sequence[NewArticle],
         chunk_vectors: np.ndarray,
         sentence_vectors: np.ndarray,
+        sentence_questions: np.ndarray | None = None,
     ) -> "AppliedUpdate":
         """Write one update as snapshot ``new_snapshot`` in a single transaction.
 
         ``chunk_vectors`` has one row per chunk of ``added`` in order, and
-        ``sentence_vectors`` one per sentence. Returns the ids removed and added.
+        ``sentence_vectors`` one per sentence, as ``sentence_questions`` (their
+        question-form vectors; None: the embedder has none). Returns the ids removed
+        and added.
         """
         live = {"n": new_snapshot - 1}
         update = AppliedUpdate()
@@ -469,11 +541,15 @@ class MetadataStore:
                                 sentence.start,
                                 sentence.end,
                                 _blob(sentence_vectors[sentence_row]),
+                                None
+                                if sentence_questions is None
+                                else _blob(sentence_questions[sentence_row]),
                             )
                         )
                         sentence_row += 1
                     self._db.executemany(
-                        "INSERT INTO sentences (chunk_id, start, end, vector) VALUES (?, ?, ?, ?)",
+                        "INSERT INTO sentences (chunk_id, start, end, vector, "
+                        f"{_QUESTION_COLUMN}) VALUES (?, ?, ?, ?, ?)",
                         rows,
                     )
                 update.added_chunks.append((article.language, ids))

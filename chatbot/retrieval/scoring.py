@@ -65,18 +65,24 @@ def match_units(
     vectors: Sequence[np.ndarray],
     sentence_units: bool,
     for_sentences: Sequence[np.ndarray] | None = None,
+    question_form: float = 0.0,
 ) -> UnitMatches:
     """Match ``vectors`` against the stored units (against sentences, their
     ``for_sentences`` forms where given: :mod:`chatbot.retrieval.statement`); with
     ``sentence_units`` off, against the whole chunks only (and no sentence is
-    highlighted)."""
+    highlighted). ``question_form``: the share of a sentence's score that is the
+    cosine of ``vectors`` with its question-form vector, where ``stored`` has them."""
     matrix = np.stack(vectors, axis=1)
     best = dict(zip(stored.chunk_ids, (stored.chunk @ matrix).tolist(), strict=True))
     own = {chunk_id: scores[-1] for chunk_id, scores in best.items()}
     highlight: dict[int, tuple[float, int, int]] = {}
     if sentence_units and stored.sentence_chunk:
         sentence_matrix = matrix if for_sentences is None else np.stack(for_sentences, axis=1)
-        similarities = (stored.sentences @ sentence_matrix).tolist()
+        scores = stored.sentences @ sentence_matrix
+        if question_form and stored.sentence_questions is not None:
+            asked = stored.sentence_questions @ matrix
+            scores = (1 - question_form) * scores + question_form * asked
+        similarities = scores.tolist()
         for chunk_id, (start, end), sentence in zip(
             stored.sentence_chunk, stored.sentence_spans, similarities, strict=True
         ):

@@ -1,10 +1,12 @@
 import ctypes
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from filelock import FileLock
 
@@ -444,3 +446,51 @@ def test_a_snapshot_without_sentence_indexes_loads_and_the_next_update_adds_them
     shutil.copy(SEEDS / EN_2021, articles)
     update_index(articles, index_dir, embedder)
     assert_same_as_rebuild(articles, index_dir, tmp_path, embedder)
+
+
+def test_sentences_are_kept_as_passages_and_as_questions(tmp_path: Path, embedder):
+    """e5 embeds a question apart from a passage: each sentence is embedded both ways."""
+    articles, index_dir = tmp_path / "articles", tmp_path / "index"
+    articles.mkdir()
+    shutil.copy(SEEDS / EN_2025, articles)
+    report = update_index(articles, index_dir, embedder)
+    snapshot = load_snapshot(index_dir)
+    chunk_ids = snapshot.store.live_chunk_ids(snapshot.number).tolist()
+    stored = snapshot.store.scoring_vectors(chunk_ids, embedder.dimension, questions=True)
+    text = snapshot.store.article_text(snapshot.number, EN_2025)
+    snapshot.close()
+    assert stored.sentence_questions is not None
+    assert len(stored.sentence_questions) == len(stored.sentences) > 10
+    assert report.vectors == report.chunks + 2 * len(stored.sentences)
+    start, end = stored.sentence_spans[3]
+    as_question = embedder.embed_queries([text[start:end]])[0]
+    np.testing.assert_allclose(stored.sentence_questions[3], as_question, atol=2e-3)
+    assert float(stored.sentences[3] @ as_question) < 0.99  # the passage form differs
+
+
+def test_an_index_from_before_question_forms_is_searched_and_the_next_update_adds_them(
+    tmp_path: Path, embedder
+):
+    """A store written before sentences kept their question form is searched as it
+    was; the next update, with no article changed, embeds them in place."""
+    articles, index_dir = tmp_path / "articles", tmp_path / "index"
+    articles.mkdir()
+    for name in (EN_2025, PRS_2025):
+        shutil.copy(SEEDS / name, articles)
+    update_index(articles, index_dir, embedder)
+    live = current_snapshot_name(index_dir)
+    with sqlite3.connect(index_dir / STORE_FILE) as db:
+        db.execute("ALTER TABLE sentences DROP COLUMN question_vector")
+    db.close()
+    before = answers(index_dir, embedder)  # QUESTIONS[3] is a statement
+
+    report = update_index(articles, index_dir, embedder)
+    snapshot = load_snapshot(index_dir)
+    sentences = sum(snapshot.store.live_sentence_counts(snapshot.number).values())
+    snapshot.close()
+    assert report.completed_sentences == report.vectors == sentences > 20
+    assert report.snapshot == current_snapshot_name(index_dir) == live  # no new snapshot
+    after = answers(index_dir, embedder)
+    assert after[:3] == before[:3] and after[3] != before[3]
+    assert_same_as_rebuild(articles, index_dir, tmp_path, embedder)
+    assert update_index(articles, index_dir, embedder).vectors == 0

@@ -90,3 +90,27 @@ def test_a_statement_is_scored_with_the_map_and_a_question_is_not(
     assert [p.score for p in retriever.search(asked).passages] == [
         p.score for p in without.search(asked).passages
     ]
+
+
+def test_a_statement_is_scored_with_the_sentences_question_forms(
+    seeds_index, embedder: Embedder, retriever: Retriever
+) -> None:
+    """A pasted sentence's score at the sentence it translates is the mean of the map's
+    estimate and its cosine with the sentence embedded as a question."""
+    first = retriever.search(CAMBODIA_IN_DARI).passages[0]
+    sentence = first.text[first.highlight_start : first.highlight_end]
+    assert sentence.startswith("In Cambodia")
+    pasted = embedder.embed_queries([CAMBODIA_IN_DARI])[0]
+    as_passage = embedder.embed_passages([sentence])[0]
+    as_question = embedder.embed_queries([sentence])[0]
+    mapped = for_sentences(pasted, statement_map(embedder.name, embedder.dimension), 0.5)
+    expected = 0.5 * float(mapped @ as_passage) + 0.5 * float(pasted @ as_question)
+    assert first.score == pytest.approx(expected, abs=2e-3)  # vectors are kept as float16
+
+    without = Retriever(seeds_index, embedder, RetrievalSettings(question_form_weight=0.0))
+    alone = without.search(CAMBODIA_IN_DARI).passages[0]
+    assert alone.score == pytest.approx(float(mapped @ as_passage), abs=2e-3)
+    asked = "What did senior officials in Cambodia own?"
+    assert [p.score for p in retriever.search(asked).passages] == [
+        p.score for p in without.search(asked).passages
+    ]
