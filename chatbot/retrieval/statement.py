@@ -4,18 +4,22 @@ another article or a claim, matched to the sentences that say the same.
 e5 embeds a question (``query: ``) to be close to the passages that answer it
 (``passage: ``), and two texts embedded alike (``query: `` on both sides) to be close
 when they say the same, as for translations and paraphrases. The index keeps each
-sentence as a passage. For a statement, the question's vector is also turned by a
-statement map, a matrix ``M`` fitted for the embedder's model (``M @ passage_vector``
-near the same text's vector as a question; ``benchmarks/statement_map.py`` fits it on
-FLORES-200 sentences), so that its cosine with a stored sentence approximates the
-cosine of the two embedded alike; a sentence is scored with the mean of both.
+sentence as a passage and, where the embedder embeds questions apart, as a question
+too (:attr:`chatbot.embeddings.Embedder.questions_apart`). A statement's score at a
+sentence is the mean of two cosines (``RetrievalSettings.question_form_weight``):
+with the sentence's question form, and with its passage form through a statement map,
+a matrix ``M`` fitted for the embedder's model (``M @ passage_vector`` near the same
+text's vector as a question; ``benchmarks/statement_map.py`` fits it on FLORES-200
+sentences) that turns the statement's vector (:func:`for_sentences`). An index
+without question forms (written before they were kept) scores through the map alone.
 Questions are scored as before, and so is everything for an embedder without a map
-(models that embed questions and passages alike need none).
+or question forms (models that embed questions and passages alike need neither).
 
 TICO-19 (sentences asked in the other language, none of them used for the map's
-fit): the translation found first among 2,930 sentences 0.958 → 0.969 (Dari →
-English) and 0.915 → 0.960 (English → Dari); through the whole retriever, the cited
-passage holding it 0.900 → 0.904 and 0.888 → 0.930 (``docs/retrieval.md``, stop 36).
+fit), the cited passage holding the translation at rank 1: 0.900 (passage forms
+alone) → 0.904 (through the map, stop 36) → 0.940 (with the question forms too,
+stop 37) Dari → English, and 0.888 → 0.930 → 0.950 English → Dari
+(``docs/retrieval.md``).
 """
 
 import re
