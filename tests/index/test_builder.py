@@ -479,7 +479,8 @@ def test_an_index_from_before_question_forms_is_searched_and_the_next_update_add
         shutil.copy(SEEDS / name, articles)
     update_index(articles, index_dir, embedder)
     live = current_snapshot_name(index_dir)
-    with sqlite3.connect(index_dir / STORE_FILE) as db:
+    with sqlite3.connect(index_dir / STORE_FILE) as db:  # as a store from before them
+        db.execute("DROP INDEX sentences_without_question")
         db.execute("ALTER TABLE sentences DROP COLUMN question_vector")
     db.close()
     before = answers(index_dir, embedder)  # QUESTIONS[3] is a statement
