@@ -200,33 +200,34 @@ class _Run:
                 plan.report.chunking_change = (previous, self.chunking)
             for article in plan.touched:
                 store.update_stat(live, article.path, article.size, article.mtime_ns)
-            if live and not anew:
-                self._complete_question_vectors(store, live, plan.report)
             if (
-                live_name
-                and not anew
-                and not plan.report.modified
-                and not self._lacks_sentence_indexes(store, live, live_name)
+                not live_name
+                or anew
+                or plan.report.modified
+                or self._lacks_sentence_indexes(store, live, live_name)
             ):
+                stale = sorted(a.path for a in store.articles(live)) if anew else plan.stale_paths
+                self._write(store, live, None if anew else live_name, plan, stale)
+            else:
                 plan.report.snapshot = live_name
-                return plan.report
-            stale = sorted(a.path for a in store.articles(live)) if anew else plan.stale_paths
-            self._write(store, live, None if anew else live_name, plan, stale)
+            # After publishing: sentences of articles just removed or changed are not
+            # embedded for nothing.
+            self._complete_question_vectors(store, plan.report)
             return plan.report
         finally:
             store.close()
 
-    def _complete_question_vectors(
-        self, store: MetadataStore, live: int, report: IndexReport
-    ) -> None:
-        """Give the live snapshot's sentences that have none their question-form
-        vectors, in place: an index written before they were kept gets them on its next
-        run, without a new snapshot (the FAISS indexes do not change). A chat already
-        searching it uses them once it opens a newer snapshot; until then, and for any
-        sentences a stopped run left without, statements are matched through the
-        statement map alone, as before."""
-        if not self.embedder.questions_apart:
+    def _complete_question_vectors(self, store: MetadataStore, report: IndexReport) -> None:
+        """Give the sentences of the snapshot this run leaves live
+        (``report.snapshot``) that have none their question-form vectors, in place: an
+        index written before they were kept gets them on its next run, without a new
+        snapshot (the FAISS indexes do not change). A chat that opened the snapshot
+        before the column existed uses them once it opens a newer one; until then, and
+        for any sentences a stopped run left without, statements are matched through
+        the statement map alone, as before."""
+        if not self.embedder.questions_apart or report.snapshot is None:
             return
+        live = snapshot_number(report.snapshot)
         missing = store.count_without_question_vectors(live)
         if not missing:
             return
