@@ -10,7 +10,7 @@ import pytest
 from chatbot.evaluation import QARow, evaluate_row, load_rows
 from chatbot.index.background import Background
 from chatbot.retrieval import RetrievalSettings, Retriever
-from chatbot.retrieval.abstention import AbstentionRule, QuestionEvidence
+from chatbot.retrieval.abstention import AbstentionRule, QuestionEvidence, best_passages
 from chatbot.retrieval.scoring import Candidate
 from tests.conftest import QA_FILE
 
@@ -127,6 +127,19 @@ def test_any_language_can_answer():
     weak, strong = candidate("en", 0.8), candidate("prs", 1.0, margin=0.05)
     assert rule.answered({"en": [weak], "prs": [strong]}, asked)
     assert not rule.answered({"en": [weak], "prs": []}, asked)
+
+
+def test_the_passage_ranked_first_is_judged_as_well_as_the_closest():
+    rule = AbstentionRule()
+    asked = asked_with_background_at(0.8)
+    closest = Candidate(1, "prs", 0.9, 0.0, 0.9, 0.0, None, own=0.9)
+    first = Candidate(2, "prs", 0.88, 0.0, 0.95, 0.03, None, own=0.88)  # ranked above it
+    assert best_passages({"prs": [first, closest], "en": []}) == [closest, first]
+    assert best_passages({"prs": [closest, first]}) == [closest]
+    # the closest passage falls short; the one ranked first stands out enough
+    assert not rule.answered({"prs": [closest]}, asked)
+    assert rule.answered({"prs": [first, closest]}, asked)
+    assert not rule.answered({"prs": [closest, first]}, asked)
 
 
 def test_a_passage_without_the_personal_fact_asked_for_is_no_answer():
