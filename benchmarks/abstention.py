@@ -253,7 +253,9 @@ class TaskEvidence:
             baseline=parts["baseline"],
             margin=parts["margin"],
             other_language=parts["other_language"],
-            shares_words=(parts["lexical"] >= rule.lexical_evidence)
+            shares_words=(
+                (parts["lexical"] >= rule.lexical_evidence) & (parts["other_language"] == 0)
+            )
             | (
                 (parts["translated_held"] >= rule.translated_words)
                 & (parts["translated_held"] >= rule.translated_share * parts["translated_asked"])

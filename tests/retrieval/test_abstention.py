@@ -42,6 +42,9 @@ def test_relevance_weighs_baseline_lead_and_lifts():
     assert shared_words - plain == pytest.approx(rule.lexical_lift)
     translated = rule.relevance(candidate("prs", 0.9), asked, translated=True)
     assert translated - other_language == pytest.approx(rule.lexical_lift)
+    # across languages, only translated words count: BM25 finds numbers and names there
+    numbers_alike = rule.relevance(candidate("prs", 0.9, lexical=0.6), asked)
+    assert numbers_alike == pytest.approx(other_language)
     # candidate() is chunk 1: its best sentence gives the number asked for, or not
     number = rule.relevance(candidate("en", 0.9), replace(asked, giving_asked_number={1}))
     assert number - plain == pytest.approx(rule.answer_type_lift)
