@@ -61,7 +61,9 @@ def best_passages(by_language: "Mapping[str, Sequence[Candidate]]") -> "list[Can
     90 off-topic ones; the cost is where passages share numbers by chance: TICO-19's
     held-out COVID-19 sentences, answered 32 → 37 of 100 (Dari → English) and 19 → 21
     (English → Dari), their numbers ranking a passage first and counting as shared
-    words (``docs/retrieval.md``, stop 38)."""
+    words; since numbers no longer count as shared words across languages
+    (:attr:`AbstentionRule.lexical_evidence`), 10 and 7 (``docs/retrieval.md``, stop
+    38)."""
     judged: list[Candidate] = []
     for ranked in by_language.values():
         if not ranked:
