@@ -253,12 +253,10 @@ class TaskEvidence:
             baseline=parts["baseline"],
             margin=parts["margin"],
             other_language=parts["other_language"],
-            shares_words=(
-                (parts["lexical"] >= rule.lexical_evidence) & (parts["other_language"] == 0)
-            )
-            | (
-                (parts["translated_held"] >= rule.translated_words)
-                & (parts["translated_held"] >= rule.translated_share * parts["translated_asked"])
+            shares_words=rule.shares_words(
+                parts["lexical"],
+                parts["other_language"],
+                rule.holds_translated(parts["translated_held"], parts["translated_asked"]),
             ),
             gives_asked_number=parts["gives_asked_number"],
             lacks_asked_number=parts["lacks_asked_number"],

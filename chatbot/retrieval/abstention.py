@@ -205,24 +205,36 @@ class AbstentionRule:
         passage holds enough of the question's words translated
         (:meth:`holds_translated`)."""
         gives = best.chunk_id in asked.giving_asked_number
-        own_language = best.language == asked.language
+        other_language = best.language != asked.language
         return float(
             self.combine(
                 dense=best.dense,
                 baseline=asked.baseline(best.language, self.background_top),
                 margin=best.margin,
-                other_language=not own_language,
-                shares_words=(own_language and best.lexical >= self.lexical_evidence) or translated,
+                other_language=other_language,
+                shares_words=self.shares_words(best.lexical, other_language, translated),
                 gives_asked_number=gives,
                 lacks_asked_number=asked.asks_outright and not gives,
                 names_absent_country=asked.names_absent_country,
             )
         )
 
-    def holds_translated(self, held: int, asked: int) -> bool:
+    def shares_words(
+        self, lexical: Evidence, other_language: Evidence, translated: Evidence
+    ) -> Evidence:
+        """Whether a passage shares words with the question: its scaled BM25
+        (``lexical``) reaches :attr:`lexical_evidence` in the question's language, or it
+        holds enough of the question's words ``translated`` (:meth:`holds_translated`).
+        Element-wise on arrays too, as :meth:`combine`."""
+        in_own_language = np.logical_not(other_language)
+        return np.logical_or(
+            np.logical_and(in_own_language, lexical >= self.lexical_evidence), translated
+        )
+
+    def holds_translated(self, held: Evidence, asked: Evidence) -> Evidence:
         """Whether a passage holding ``held`` of the question's ``asked`` words,
-        translated, shares words with it."""
-        return held >= self.translated_words and held >= self.translated_share * asked
+        translated, shares words with it (element-wise on arrays too)."""
+        return np.logical_and(held >= self.translated_words, held >= self.translated_share * asked)
 
     def combine(
         self,
