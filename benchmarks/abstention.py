@@ -164,9 +164,10 @@ def record(args: argparse.Namespace, settings: RetrievalSettings) -> list[dict[s
                     "answered": outcome.answered,
                     "rank": outcome.rank,
                     "follow_up_fits": True,  # unless the check ran and said otherwise
-                    # the row's own judgment: a short follow-up's search of the
-                    # previous turn (RetrievalSettings.previous_answer_lift) comes after
-                    **rule.judgments[0],
+                    # the row's own judgment, the last: a follow-up's search of the
+                    # previous turn (RetrievalSettings.previous_answer_lift, a request
+                    # for more) is judged before it
+                    **rule.judgments[-1],
                 }
             )
             if number % 200 == 0:
